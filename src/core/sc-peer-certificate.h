@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define SC_CERTIFICATE_ERROR (sc_certificate_error_quark ())
+
+typedef enum
+{
+  SC_CERTIFICATE_ERROR_PARSE,       /* not a certificate, or not PEM/DER */
+  SC_CERTIFICATE_ERROR_EMPTY,       /* no certificate in the input */
+  SC_CERTIFICATE_ERROR_FINGERPRINT, /* a fingerprint string that is not 32 hex bytes */
+} ScCertificateError;
+
+GQuark sc_certificate_error_quark (void);
+
+#define SC_TYPE_PEER_CERTIFICATE (sc_peer_certificate_get_type ())
+G_DECLARE_FINAL_TYPE (ScPeerCertificate, sc_peer_certificate, SC, PEER_CERTIFICATE, GObject)
+
+/* An immutable, parsed X.509 certificate chain as a peer presents it: the leaf
+ * first, then whatever intermediates it sent.  Safe to share between threads. */
+ScPeerCertificate *sc_peer_certificate_new_from_der   (GBytes * const *ders,
+                                                       guint           n_ders,
+                                                       GError        **error);
+ScPeerCertificate *sc_peer_certificate_new_from_pem   (const char     *data,
+                                                       gsize           length,
+                                                       GError        **error);
+ScPeerCertificate *sc_peer_certificate_new_from_file  (const char     *path,
+                                                       GError        **error);
+
+guint       sc_peer_certificate_get_length          (ScPeerCertificate *self);
+GBytes     *sc_peer_certificate_get_der             (ScPeerCertificate *self,
+                                                     guint              index);
+const char *sc_peer_certificate_get_fingerprint_at  (ScPeerCertificate *self,
+                                                     guint              index);
+char       *sc_peer_certificate_to_pem              (ScPeerCertificate *self);
+
+/* Of the leaf. The user ID is the subject UID, else the first SAN rfc822Name,
+ * else the subject emailAddress; NULL when the certificate carries none.
+ * The name is the subject CN (NULL when absent). */
+const char *sc_peer_certificate_get_user_id         (ScPeerCertificate *self);
+const char *sc_peer_certificate_get_name            (ScPeerCertificate *self);
+const char *sc_peer_certificate_get_fingerprint     (ScPeerCertificate *self);
+const char *sc_peer_certificate_get_subject_dn      (ScPeerCertificate *self);
+const char *sc_peer_certificate_get_issuer_dn       (ScPeerCertificate *self);
+/* The issuer's CN, else its whole DN. */
+const char *sc_peer_certificate_get_issuer_name     (ScPeerCertificate *self);
+const char *sc_peer_certificate_get_key_description (ScPeerCertificate *self);
+gint64      sc_peer_certificate_get_not_before      (ScPeerCertificate *self);
+gint64      sc_peer_certificate_get_not_after       (ScPeerCertificate *self);
+gboolean    sc_peer_certificate_is_self_signed      (ScPeerCertificate *self);
+
+/* SHA-256 fingerprints are kept as 64 lowercase hex digits. */
+char       *sc_fingerprint_of_der                   (GBytes            *der);
+char       *sc_fingerprint_normalize                (const char        *text,
+                                                     GError           **error);
+/* "AB12 CD34 …": 16 groups of four upper-case hex digits, for people. */
+char       *sc_fingerprint_format                   (const char        *fingerprint);
+
+/* User IDs look like e-mail addresses; they compare case-insensitively. */
+gboolean    sc_user_id_is_valid                     (const char        *user_id);
+char       *sc_user_id_normalize                    (const char        *user_id);
+gboolean    sc_user_id_equal                        (const char        *a,
+                                                     const char        *b);
+
+G_END_DECLS

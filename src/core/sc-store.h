@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sc-trust-policy.h"
+#include "sc-trust-settings.h"
+
+G_BEGIN_DECLS
+
+#define SC_STORE_ERROR (sc_store_error_quark ())
+
+typedef enum
+{
+  SC_STORE_ERROR_OPEN,       /* cannot open or create the database (message names the file) */
+  SC_STORE_ERROR_CORRUPT,    /* not a SixChat database, or damaged (message names the file) */
+  SC_STORE_ERROR_NEWER,      /* written by a newer SixChat: schema version unknown */
+  SC_STORE_ERROR_IO,         /* a read or write failed (read-only, disk full, busy) */
+  SC_STORE_ERROR_NOT_FOUND,  /* no such entry, issuer, CRL or request */
+  SC_STORE_ERROR_INVALID,    /* an argument the store refuses (bad fingerprint, not a CA, …) */
+} ScStoreError;
+
+GQuark sc_store_error_quark (void);
+
+typedef enum
+{
+  SC_LIST_ALLOW,
+  SC_LIST_BLOCK,
+} ScListKind;
+
+typedef enum
+{
+  SC_ENTRY_FINGERPRINT,  /* a certificate pin (allow) or a blocked certificate */
+  SC_ENTRY_USER,         /* a user ID */
+  SC_ENTRY_ISSUER,       /* block list only: an issuer certificate fingerprint */
+} ScEntryKind;
+
+typedef struct
+{
+  ScListKind   list;
+  ScEntryKind  kind;
+  char        *value;  /* normalized fingerprint or user ID */
+  char        *note;   /* free text, e.g. the name of the person; may be NULL */
+  gint64       added;  /* UNIX seconds */
+} ScListEntry;
+
+typedef struct
+{
+  char   *fingerprint;
+  char   *subject;     /* subject DN */
+  GBytes *der;
+  gint64  added;
+} ScIssuerEntry;
+
+typedef struct
+{
+  char   *fingerprint; /* of the CRL's DER */
+  char   *issuer;      /* issuer DN */
+  gint64  this_update;
+  gint64  next_update; /* 0 when absent */
+  GBytes *der;
+  gint64  added;
+} ScCrlEntry;
+
+/* One verdict, as the knock log keeps it. */
+typedef struct
+{
+  gint64     id;           /* set by the store */
+  gint64     time;         /* UNIX microseconds */
+  gboolean   incoming;     /* TRUE: they called us; FALSE: we called them */
+  char      *address;      /* "[::1]:41234" or "127.0.0.1:41234" */
+  char      *fingerprint;  /* may be NULL when no certificate was presented */
+  char      *user_id;      /* may be NULL */
+  char      *name;         /* may be NULL */
+  ScVerdict  verdict;
+  char      *reason;       /* sc_reason_to_string() or another short code */
+  char      *detail;       /* human-readable sentence */
+} ScKnock;
+
+typedef enum
+{
+  SC_REQUEST_PENDING,
+  SC_REQUEST_ACCEPTED,
+  SC_REQUEST_DECLINED,
+  SC_REQUEST_BLOCKED,
+} ScRequestState;
+
+/* A contact request: a stranger's ASK verdict, kept until the user decides. */
+typedef struct
+{
+  gint64          id;
+  char           *fingerprint;
+  char           *user_id;
+  char           *name;
+  char           *certificate_pem;  /* the chain they presented */
+  char           *greeting;         /* may be NULL */
+  char           *address;
+  gint64          first_seen;       /* UNIX seconds */
+  gint64          last_seen;
+  guint           attempts;
+  ScRequestState  state;
+} ScRequest;
+
+void        sc_list_entry_free     (ScListEntry   *entry);
+void        sc_issuer_entry_free   (ScIssuerEntry *entry);
+void        sc_crl_entry_free      (ScCrlEntry    *entry);
+void        sc_knock_free          (ScKnock       *knock);
+void        sc_request_free        (ScRequest     *request);
+const char *sc_request_state_to_string (ScRequestState state);  /* "pending", … */
+const char *sc_entry_kind_to_string    (ScEntryKind    kind);   /* "fingerprint", "user", "issuer" */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScListEntry, sc_list_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScIssuerEntry, sc_issuer_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScCrlEntry, sc_crl_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScKnock, sc_knock_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScRequest, sc_request_free)
+
+#define SC_TYPE_STORE (sc_store_get_type ())
+G_DECLARE_FINAL_TYPE (ScStore, sc_store, SC, STORE, GObject)
+
+/* The profile database (SQLite, WAL).  Every call is synchronous and may be
+ * made from any thread; never call it from a GTK main thread.  Several
+ * processes may open the same file (the CLI beside a running agent). */
+ScStore         *sc_store_open                 (const char      *path,
+                                                GError         **error);
+const char      *sc_store_get_path             (ScStore         *self);
+/* Changes whenever a change is committed, by this process or another. */
+guint64          sc_store_get_generation       (ScStore         *self);
+
+ScTrustSettings *sc_store_load_trust_settings  (ScStore         *self,
+                                                GError         **error);
+
+ScPolicy         sc_store_get_policy           (ScStore         *self,
+                                                GError         **error);
+gboolean         sc_store_set_policy           (ScStore         *self,
+                                                ScPolicy         policy,
+                                                GError         **error);
+/* Free-form settings (key → string); get returns NULL when unset. */
+char            *sc_store_get_setting          (ScStore         *self,
+                                                const char      *key,
+                                                GError         **error);
+gboolean         sc_store_set_setting          (ScStore         *self,
+                                                const char      *key,
+                                                const char      *value,
+                                                GError         **error);
+
+/* Allow and block lists.  Adding an existing entry succeeds and changes
+ * nothing; removing a missing one is SC_STORE_ERROR_NOT_FOUND.  Values are
+ * normalized (fingerprints → lowercase hex, user IDs → sc_user_id_normalize). */
+gboolean         sc_store_add_entry            (ScStore         *self,
+                                                ScListKind       list,
+                                                ScEntryKind      kind,
+                                                const char      *value,
+                                                const char      *note,
+                                                GError         **error);
+gboolean         sc_store_remove_entry         (ScStore         *self,
+                                                ScListKind       list,
+                                                ScEntryKind      kind,
+                                                const char      *value,
+                                                GError         **error);
+GPtrArray       *sc_store_list_entries         (ScStore         *self,
+                                                ScListKind       list,
+                                                GError         **error);  /* of ScListEntry */
+
+/* Trusted issuers (CA certificates: basicConstraints cA=TRUE) and CRLs. */
+gboolean         sc_store_add_issuer           (ScStore         *self,
+                                                GBytes          *der,
+                                                GError         **error);
+gboolean         sc_store_remove_issuer        (ScStore         *self,
+                                                const char      *fingerprint,
+                                                GError         **error);
+GPtrArray       *sc_store_list_issuers         (ScStore         *self,
+                                                GError         **error);  /* of ScIssuerEntry */
+gboolean         sc_store_add_crl              (ScStore         *self,
+                                                GBytes          *der,
+                                                GError         **error);
+gboolean         sc_store_remove_crl           (ScStore         *self,
+                                                const char      *fingerprint,
+                                                GError         **error);
+GPtrArray       *sc_store_list_crls            (ScStore         *self,
+                                                GError         **error);  /* of ScCrlEntry */
+
+/* The knock log: newest first; limit 0 means all.  Keeps the newest 10,000. */
+gboolean         sc_store_add_knock            (ScStore         *self,
+                                                const ScKnock   *knock,
+                                                GError         **error);
+GPtrArray       *sc_store_list_knocks          (ScStore         *self,
+                                                guint            limit,
+                                                GError         **error);  /* of ScKnock */
+
+/* Contact requests.  Recording a request for a fingerprint that already has
+ * one updates it (greeting, address, last_seen, attempts + 1) and sets it
+ * back to pending; returns its id. */
+gint64           sc_store_record_request       (ScStore         *self,
+                                                const char      *fingerprint,
+                                                const char      *user_id,
+                                                const char      *name,
+                                                const char      *certificate_pem,
+                                                const char      *greeting,
+                                                const char      *address,
+                                                GError         **error);
+ScRequest       *sc_store_get_request          (ScStore         *self,
+                                                gint64           id,
+                                                GError         **error);
+/* NULL without an error when that fingerprint has no request. */
+ScRequest       *sc_store_find_request         (ScStore         *self,
+                                                const char      *fingerprint,
+                                                GError         **error);
+GPtrArray       *sc_store_list_requests        (ScStore         *self,
+                                                gboolean         include_decided,
+                                                GError         **error);  /* of ScRequest */
+/* In one transaction: ACCEPTED also pins the request's fingerprint on the
+ * allow list (and removes it from the block list), BLOCKED also puts it on
+ * the block list; DECLINED and PENDING (undo a decline) only change state. */
+gboolean         sc_store_set_request_state    (ScStore         *self,
+                                                gint64           id,
+                                                ScRequestState   state,
+                                                GError         **error);
+
+G_END_DECLS
