@@ -27,9 +27,11 @@ ScPeerCertificate *sc_peer_certificate_new_from_der   (GBytes * const *ders,
 ScPeerCertificate *sc_peer_certificate_new_from_pem   (const char     *data,
                                                        gsize           length,
                                                        GError        **error);
+/* PEM or DER, detected; a file that cannot be read fails with G_FILE_ERROR. */
 ScPeerCertificate *sc_peer_certificate_new_from_file  (const char     *path,
                                                        GError        **error);
 
+/* get_der: transfer none; index 0 is the leaf. */
 guint       sc_peer_certificate_get_length          (ScPeerCertificate *self);
 GBytes     *sc_peer_certificate_get_der             (ScPeerCertificate *self,
                                                      guint              index);
