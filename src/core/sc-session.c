@@ -1,1 +1,804 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "sc-address.h"
+#include "sc-session-private.h"
+#include "sc-session-worker.h"
+
+struct _ScSession
+{
+  GObject            parent_instance;
+
+  /* Set at construction; read-only afterwards (any thread). */
+  ScAgentContext    *context;
+  GMainContext      *owner_context;
+  guint64            id;
+  gboolean           incoming;
+  char              *dialled_user_id;
+  char              *dial_host;
+  guint16            dial_port;
+  char              *own_greeting;
+  GSocketConnection *connection;
+  GCancellable      *cancellable;
+  int                wake_fd;
+
+  /* Shared with the worker thread, under lock. */
+  GMutex             lock;
+  GQueue             outbox;         /* ScFrame* */
+  gboolean           close_requested;
+  ScCloseReason      close_request_reason;
+  char              *close_request_message;
+  gboolean           finished;
+
+  /* Owner context only. */
+  ScSessionState     state;
+  char              *remote_address;
+  ScPeerCertificate *peer_certificate;
+  ScTrustDecision   *decision;
+  char              *peer_user_id;
+  char              *peer_name;
+  char              *greeting;
+  gint64             request_id;
+  ScTypingState      peer_typing;
+  ScCloseReason      close_reason;
+  char              *close_message;
+};
+
+G_DEFINE_FINAL_TYPE (ScSession, sc_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_INCOMING,
+  PROP_STATE,
+  PROP_REMOTE_ADDRESS,
+  PROP_DIALLED_USER_ID,
+  PROP_PEER_CERTIFICATE,
+  PROP_DECISION,
+  PROP_PEER_USER_ID,
+  PROP_PEER_NAME,
+  PROP_GREETING,
+  PROP_REQUEST_ID,
+  PROP_PEER_TYPING,
+  PROP_CLOSE_REASON,
+  PROP_CLOSE_MESSAGE,
+  N_PROPS
+};
+
+enum {
+  MESSAGE_RECEIVED,
+  RECEIPT_RECEIVED,
+  KNOCK,
+  CLOSED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* Session thread stacks are small: a thousand idle sessions must stay cheap. */
+#define SC_SESSION_STACK_SIZE (256 * 1024)
+
+const char *
+sc_session_state_to_string (ScSessionState state)
+{
+  switch (state)
+    {
+    case SC_SESSION_STATE_RESOLVING: return "resolving";
+    case SC_SESSION_STATE_CONNECTING: return "connecting";
+    case SC_SESSION_STATE_HANDSHAKING: return "handshaking";
+    case SC_SESSION_STATE_HELLO: return "hello";
+    case SC_SESSION_STATE_PENDING: return "pending";
+    case SC_SESSION_STATE_OPEN: return "open";
+    case SC_SESSION_STATE_CLOSED: return "closed";
+    default: g_return_val_if_reached ("unknown");
+    }
+}
+
+const char *
+sc_close_reason_to_string (ScCloseReason reason)
+{
+  switch (reason)
+    {
+    case SC_CLOSE_NONE: return "none";
+    case SC_CLOSE_LOCAL: return "local";
+    case SC_CLOSE_PEER_BYE: return "peer-bye";
+    case SC_CLOSE_PEER_GONE: return "peer-gone";
+    case SC_CLOSE_REFUSED: return "refused";
+    case SC_CLOSE_UNREACHABLE: return "unreachable";
+    case SC_CLOSE_TIMEOUT: return "timeout";
+    case SC_CLOSE_TLS_ERROR: return "tls-error";
+    case SC_CLOSE_REJECTED: return "rejected";
+    case SC_CLOSE_WRONG_PEER: return "wrong-peer";
+    case SC_CLOSE_DECLINED: return "declined";
+    case SC_CLOSE_BLOCKED: return "blocked";
+    case SC_CLOSE_PROTOCOL_ERROR: return "protocol-error";
+    case SC_CLOSE_BUSY: return "busy";
+    case SC_CLOSE_IO_ERROR: return "io-error";
+    default: g_return_val_if_reached ("unknown");
+    }
+}
+
+/* Events: from the worker thread to the owner context. */
+
+void
+sc_session_event_free (ScSessionEvent *event)
+{
+  g_clear_object (&event->session);
+  g_free (event->text1);
+  g_free (event->text2);
+  g_free (event->text3);
+  g_clear_object (&event->certificate);
+  g_clear_pointer (&event->decision, sc_trust_decision_free);
+  g_clear_pointer (&event->knock, sc_knock_free);
+  g_free (event);
+}
+
+static void
+set_string (ScSession   *self,
+            char       **field,
+            const char  *value,
+            guint        prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return;
+
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_state (ScSession      *self,
+           ScSessionState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static gboolean
+dispatch_event (gpointer data)
+{
+  ScSessionEvent *event = data;
+  ScSession *self = event->session;
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  switch (event->type)
+    {
+    case SC_SESSION_EVENT_STATE:
+      if (event->text1 != NULL)
+        set_string (self, &self->remote_address, event->text1, PROP_REMOTE_ADDRESS);
+      set_state (self, event->state);
+      break;
+
+    case SC_SESSION_EVENT_VERIFIED:
+      g_set_object (&self->peer_certificate, event->certificate);
+      g_clear_pointer (&self->decision, sc_trust_decision_free);
+      self->decision = g_steal_pointer (&event->decision);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_CERTIFICATE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DECISION]);
+      break;
+
+    case SC_SESSION_EVENT_HELLO:
+      set_string (self, &self->peer_user_id, event->text1, PROP_PEER_USER_ID);
+      set_string (self, &self->peer_name, event->text2, PROP_PEER_NAME);
+      set_string (self, &self->greeting, event->text3, PROP_GREETING);
+      break;
+
+    case SC_SESSION_EVENT_REQUEST:
+      if (self->request_id != event->number)
+        {
+          self->request_id = event->number;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUEST_ID]);
+        }
+      break;
+
+    case SC_SESSION_EVENT_MESSAGE:
+      g_signal_emit (self, signals[MESSAGE_RECEIVED], 0,
+                     event->text1, event->number, event->text2);
+      break;
+
+    case SC_SESSION_EVENT_RECEIPT:
+      g_signal_emit (self, signals[RECEIPT_RECEIVED], 0, event->text1);
+      break;
+
+    case SC_SESSION_EVENT_TYPING:
+      if (self->peer_typing != (ScTypingState) event->number)
+        {
+          self->peer_typing = (ScTypingState) event->number;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_TYPING]);
+        }
+      break;
+
+    case SC_SESSION_EVENT_KNOCK:
+      g_signal_emit (self, signals[KNOCK], 0, event->knock);
+      break;
+
+    case SC_SESSION_EVENT_CLOSED:
+      self->close_reason = event->reason;
+      set_string (self, &self->close_message, event->text1, PROP_CLOSE_MESSAGE);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLOSE_REASON]);
+      set_state (self, SC_SESSION_STATE_CLOSED);
+      g_object_thaw_notify (G_OBJECT (self));
+      g_signal_emit (self, signals[CLOSED], 0, event->reason, event->text1);
+      return G_SOURCE_REMOVE;
+
+    case SC_SESSION_EVENT_FINISHED:
+    default:
+      break;
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+sc_session_post (ScSession      *self,
+                 ScSessionEvent *event)
+{
+  event->session = g_object_ref (self);
+  g_main_context_invoke_full (self->owner_context, G_PRIORITY_DEFAULT,
+                              dispatch_event, event,
+                              (GDestroyNotify) sc_session_event_free);
+}
+
+ScSessionEvent *
+sc_session_event_new (ScSessionEventType type)
+{
+  ScSessionEvent *event = g_new0 (ScSessionEvent, 1);
+
+  event->type = type;
+  return event;
+}
+
+/* The worker's view of the shared fields. */
+
+ScAgentContext *
+sc_session_get_context (ScSession *self)
+{
+  return self->context;
+}
+
+GSocketConnection *
+sc_session_get_connection (ScSession *self)
+{
+  return self->connection;
+}
+
+GCancellable *
+sc_session_get_cancellable (ScSession *self)
+{
+  return self->cancellable;
+}
+
+int
+sc_session_get_wake_fd (ScSession *self)
+{
+  return self->wake_fd;
+}
+
+void
+sc_session_get_dial_target (ScSession   *self,
+                            const char **host,
+                            guint16     *port,
+                            const char **greeting)
+{
+  *host = self->dial_host;
+  *port = self->dial_port;
+  *greeting = self->own_greeting;
+}
+
+gboolean
+sc_session_take_requests (ScSession      *self,
+                          GQueue         *frames,
+                          ScCloseReason  *close_reason,
+                          char          **close_message)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  guint64 drained;
+
+  /* Clears the wake-up; anything arriving later writes it again. */
+  while (read (self->wake_fd, &drained, sizeof drained) > 0)
+    ;
+
+  while (!g_queue_is_empty (&self->outbox))
+    g_queue_push_tail (frames, g_queue_pop_head (&self->outbox));
+
+  if (self->close_requested)
+    {
+      *close_reason = self->close_request_reason;
+      *close_message = g_strdup (self->close_request_message);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+void
+sc_session_mark_finished (ScSession *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  self->finished = TRUE;
+  g_queue_clear_full (&self->outbox, (GDestroyNotify) sc_frame_free);
+}
+
+static void
+wake (ScSession *self)
+{
+  guint64 one = 1;
+
+  if (write (self->wake_fd, &one, sizeof one) < 0 && errno != EAGAIN)
+    g_warning ("Cannot wake session %" G_GUINT64_FORMAT ": %s", self->id, g_strerror (errno));
+}
+
+void
+sc_session_wake (ScSession *self)
+{
+  g_return_if_fail (SC_IS_SESSION (self));
+
+  wake (self);
+}
+
+void
+sc_session_abort (ScSession     *self,
+                  ScCloseReason  reason,
+                  const char    *message)
+{
+  g_return_if_fail (SC_IS_SESSION (self));
+
+  g_mutex_lock (&self->lock);
+  if (!self->close_requested && !self->finished)
+    {
+      self->close_requested = TRUE;
+      self->close_request_reason = reason;
+      self->close_request_message = g_strdup (message);
+    }
+  g_mutex_unlock (&self->lock);
+
+  g_cancellable_cancel (self->cancellable);
+  wake (self);
+}
+
+static gboolean
+queue_frame (ScSession *self,
+             ScFrame   *frame)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  if (self->finished || self->close_requested)
+    {
+      sc_frame_free (frame);
+      return FALSE;
+    }
+
+  g_queue_push_tail (&self->outbox, frame);
+  wake (self);
+
+  return TRUE;
+}
+
+char *
+sc_session_send_message (ScSession   *self,
+                         const char  *body,
+                         GError     **error)
+{
+  g_autoptr(ScFrame) frame = NULL;
+  gsize length;
+
+  g_return_val_if_fail (SC_IS_SESSION (self), NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+
+  length = strlen (body);
+  if (length == 0 || !g_utf8_validate (body, length, NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "A message must be non-empty UTF-8 text");
+      return NULL;
+    }
+
+  if (length > SC_PROTOCOL_MAX_LINE - 1024)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   "A message may hold at most %d bytes", SC_PROTOCOL_MAX_LINE - 1024);
+      return NULL;
+    }
+
+  frame = sc_frame_new (SC_FRAME_MESSAGE);
+  frame->id = g_uuid_string_random ();
+  frame->time = g_get_real_time () / 1000;
+  frame->body = g_strdup (body);
+
+  {
+    char *id = g_strdup (frame->id);
+
+    if (!queue_frame (self, g_steal_pointer (&frame)))
+      {
+        g_free (id);
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The session is closed");
+        return NULL;
+      }
+
+    return id;
+  }
+}
+
+void
+sc_session_set_typing (ScSession     *self,
+                       ScTypingState  state)
+{
+  ScFrame *frame;
+
+  g_return_if_fail (SC_IS_SESSION (self));
+
+  frame = sc_frame_new (SC_FRAME_TYPING);
+  frame->typing = state;
+  queue_frame (self, frame);
+}
+
+void
+sc_session_close (ScSession *self)
+{
+  g_return_if_fail (SC_IS_SESSION (self));
+
+  sc_session_abort (self, SC_CLOSE_LOCAL, NULL);
+}
+
+static void *
+session_thread (void *data)
+{
+  sc_session_worker_run (data);
+  return NULL;
+}
+
+gboolean
+sc_session_start (ScSession  *self,
+                  GError    **error)
+{
+  pthread_attr_t attr;
+  pthread_t thread;
+  int ret;
+
+  g_return_val_if_fail (SC_IS_SESSION (self), FALSE);
+
+  if (self->incoming)
+    sc_agent_context_begin_handshake (self->context, self);
+
+  pthread_attr_init (&attr);
+  pthread_attr_setstacksize (&attr, SC_SESSION_STACK_SIZE);
+  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+  /* The thread owns one reference, released on the owner context by its
+   * last event, so the session is always finalized there. */
+  ret = pthread_create (&thread, &attr, session_thread, g_object_ref (self));
+  pthread_attr_destroy (&attr);
+
+  if (ret != 0)
+    {
+      if (self->incoming)
+        sc_agent_context_end_handshake (self->context, self);
+      g_object_unref (self);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (ret),
+                   "Cannot start a session thread: %s", g_strerror (ret));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* GObject */
+
+static ScSession *
+session_new (ScAgentContext *context,
+             guint64         id,
+             gboolean        incoming)
+{
+  ScSession *self = g_object_new (SC_TYPE_SESSION, NULL);
+
+  self->context = sc_agent_context_ref (context);
+  self->owner_context = g_main_context_ref_thread_default ();
+  self->id = id;
+  self->incoming = incoming;
+  self->state = incoming ? SC_SESSION_STATE_HANDSHAKING : SC_SESSION_STATE_RESOLVING;
+
+  return self;
+}
+
+ScSession *
+sc_session_new_incoming (ScAgentContext    *context,
+                         guint64            id,
+                         GSocketConnection *connection)
+{
+  ScSession *self = session_new (context, id, TRUE);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+  self->connection = g_object_ref (connection);
+  if (remote != NULL)
+    self->remote_address = sc_address_to_string (remote);
+
+  return self;
+}
+
+ScSession *
+sc_session_new_outgoing (ScAgentContext *context,
+                         guint64         id,
+                         const char     *user_id,
+                         const char     *host,
+                         guint16         port,
+                         const char     *greeting)
+{
+  ScSession *self = session_new (context, id, FALSE);
+
+  self->dialled_user_id = g_strdup (user_id);
+  self->dial_host = g_strdup (host);
+  self->dial_port = port;
+  self->own_greeting = g_strdup (greeting);
+
+  return self;
+}
+
+static void
+sc_session_finalize (GObject *object)
+{
+  ScSession *self = (ScSession *) object;
+
+  g_queue_clear_full (&self->outbox, (GDestroyNotify) sc_frame_free);
+  g_mutex_clear (&self->lock);
+  if (self->wake_fd >= 0)
+    close (self->wake_fd);
+
+  g_clear_pointer (&self->context, sc_agent_context_unref);
+  g_clear_pointer (&self->owner_context, g_main_context_unref);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->peer_certificate);
+  g_clear_pointer (&self->decision, sc_trust_decision_free);
+  g_free (self->dialled_user_id);
+  g_free (self->dial_host);
+  g_free (self->own_greeting);
+  g_free (self->close_request_message);
+  g_free (self->remote_address);
+  g_free (self->peer_user_id);
+  g_free (self->peer_name);
+  g_free (self->greeting);
+  g_free (self->close_message);
+
+  G_OBJECT_CLASS (sc_session_parent_class)->finalize (object);
+}
+
+static void
+sc_session_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  ScSession *self = SC_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_uint64 (value, self->id);
+      break;
+    case PROP_INCOMING:
+      g_value_set_boolean (value, self->incoming);
+      break;
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_REMOTE_ADDRESS:
+      g_value_set_string (value, self->remote_address);
+      break;
+    case PROP_DIALLED_USER_ID:
+      g_value_set_string (value, self->dialled_user_id);
+      break;
+    case PROP_PEER_CERTIFICATE:
+      g_value_set_object (value, self->peer_certificate);
+      break;
+    case PROP_DECISION:
+      g_value_set_boxed (value, self->decision);
+      break;
+    case PROP_PEER_USER_ID:
+      g_value_set_string (value, self->peer_user_id);
+      break;
+    case PROP_PEER_NAME:
+      g_value_set_string (value, self->peer_name);
+      break;
+    case PROP_GREETING:
+      g_value_set_string (value, self->greeting);
+      break;
+    case PROP_REQUEST_ID:
+      g_value_set_int64 (value, self->request_id);
+      break;
+    case PROP_PEER_TYPING:
+      g_value_set_int (value, self->peer_typing);
+      break;
+    case PROP_CLOSE_REASON:
+      g_value_set_int (value, self->close_reason);
+      break;
+    case PROP_CLOSE_MESSAGE:
+      g_value_set_string (value, self->close_message);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sc_session_class_init (ScSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = sc_session_finalize;
+  object_class->get_property = sc_session_get_property;
+
+  properties[PROP_ID] =
+    g_param_spec_uint64 ("id", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  properties[PROP_INCOMING] =
+    g_param_spec_boolean ("incoming", NULL, NULL, FALSE, flags);
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL,
+                      SC_SESSION_STATE_RESOLVING, SC_SESSION_STATE_CLOSED,
+                      SC_SESSION_STATE_RESOLVING, flags);
+  properties[PROP_REMOTE_ADDRESS] =
+    g_param_spec_string ("remote-address", NULL, NULL, NULL, flags);
+  properties[PROP_DIALLED_USER_ID] =
+    g_param_spec_string ("dialled-user-id", NULL, NULL, NULL, flags);
+  properties[PROP_PEER_CERTIFICATE] =
+    g_param_spec_object ("peer-certificate", NULL, NULL, SC_TYPE_PEER_CERTIFICATE, flags);
+  properties[PROP_DECISION] =
+    g_param_spec_boxed ("decision", NULL, NULL, SC_TYPE_TRUST_DECISION, flags);
+  properties[PROP_PEER_USER_ID] =
+    g_param_spec_string ("peer-user-id", NULL, NULL, NULL, flags);
+  properties[PROP_PEER_NAME] =
+    g_param_spec_string ("peer-name", NULL, NULL, NULL, flags);
+  properties[PROP_GREETING] =
+    g_param_spec_string ("greeting", NULL, NULL, NULL, flags);
+  properties[PROP_REQUEST_ID] =
+    g_param_spec_int64 ("request-id", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  properties[PROP_PEER_TYPING] =
+    g_param_spec_int ("peer-typing", NULL, NULL,
+                      SC_TYPING_IDLE, SC_TYPING_PAUSED, SC_TYPING_IDLE, flags);
+  properties[PROP_CLOSE_REASON] =
+    g_param_spec_int ("close-reason", NULL, NULL,
+                      SC_CLOSE_NONE, SC_CLOSE_IO_ERROR, SC_CLOSE_NONE, flags);
+  properties[PROP_CLOSE_MESSAGE] =
+    g_param_spec_string ("close-message", NULL, NULL, NULL, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (id, send time in UNIX ms, body); the receipt was already sent. */
+  signals[MESSAGE_RECEIVED] =
+    g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_STRING, G_TYPE_INT64, G_TYPE_STRING);
+  signals[RECEIPT_RECEIVED] =
+    g_signal_new ("receipt-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A verdict appended to the knock log (const ScKnock *). */
+  signals[KNOCK] =
+    g_signal_new ("knock", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[CLOSED] =
+    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
+}
+
+static void
+sc_session_init (ScSession *self)
+{
+  g_mutex_init (&self->lock);
+  g_queue_init (&self->outbox);
+  self->cancellable = g_cancellable_new ();
+  self->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (self->wake_fd < 0)
+    g_error ("Cannot create an eventfd: %s", g_strerror (errno));
+}
+
+guint64
+sc_session_get_id (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), 0);
+  return self->id;
+}
+
+gboolean
+sc_session_is_incoming (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), FALSE);
+  return self->incoming;
+}
+
+ScSessionState
+sc_session_get_state (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), SC_SESSION_STATE_CLOSED);
+  return self->state;
+}
+
+const char *
+sc_session_get_remote_address (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), NULL);
+  return self->remote_address;
+}
+
+const char *
+sc_session_get_dialled_user_id (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), NULL);
+  return self->dialled_user_id;
+}
+
+ScPeerCertificate *
+sc_session_get_peer_certificate (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), NULL);
+  return self->peer_certificate;
+}
+
+const ScTrustDecision *
+sc_session_get_decision (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), NULL);
+  return self->decision;
+}
+
+const char *
+sc_session_get_peer_user_id (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), NULL);
+  return self->peer_user_id;
+}
+
+const char *
+sc_session_get_peer_name (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), NULL);
+  return self->peer_name;
+}
+
+const char *
+sc_session_get_greeting (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), NULL);
+  return self->greeting;
+}
+
+gint64
+sc_session_get_request_id (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), 0);
+  return self->request_id;
+}
+
+ScTypingState
+sc_session_get_peer_typing (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), SC_TYPING_IDLE);
+  return self->peer_typing;
+}
+
+ScCloseReason
+sc_session_get_close_reason (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), SC_CLOSE_NONE);
+  return self->close_reason;
+}
+
+const char *
+sc_session_get_close_message (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), NULL);
+  return self->close_message;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <gnutls/gnutls.h>
+
+#include "sc-identity.h"
+#include "sc-store.h"
+#include "sc-trust-policy.h"
+
+G_BEGIN_DECLS
+
+/* What every session thread of one user agent shares: the identity and its
+ * TLS credentials, the TLS priority, the store, the trust policy (rebuilt
+ * when the store changes) and the admission counters.  Reference counted
+ * and safe to use from any thread; internal to libsixchat-core. */
+typedef struct _ScAgentContext ScAgentContext;
+
+typedef struct _ScSession ScSession;
+
+ScAgentContext *sc_agent_context_new              (ScIdentity      *identity,
+                                                   ScStore         *store,
+                                                   GError         **error);
+ScAgentContext *sc_agent_context_ref              (ScAgentContext  *context);
+void            sc_agent_context_unref            (ScAgentContext  *context);
+
+ScIdentity     *sc_agent_context_get_identity     (ScAgentContext  *context);
+ScStore        *sc_agent_context_get_store        (ScAgentContext  *context);
+gnutls_certificate_credentials_t
+                sc_agent_context_get_credentials  (ScAgentContext  *context);
+gnutls_priority_t
+                sc_agent_context_get_priority     (ScAgentContext  *context);
+/* The policy for the store's current contents (reloaded when its
+ * generation changed).  Never NULL without an error. */
+ScTrustPolicy  *sc_agent_context_get_policy       (ScAgentContext  *context,
+                                                   GError         **error);
+
+/* Timeouts in milliseconds. */
+guint           sc_agent_context_get_handshake_timeout (ScAgentContext *context);
+void            sc_agent_context_set_handshake_timeout (ScAgentContext *context,
+                                                        guint           timeout_ms);
+guint           sc_agent_context_get_connect_timeout   (ScAgentContext *context);
+void            sc_agent_context_set_connect_timeout   (ScAgentContext *context,
+                                                        guint           timeout_ms);
+
+/* Admission control.  A session counts from creation until its thread ends;
+ * an incoming one also counts as "handshaking" until its hello arrived.
+ * Admitting a handshake beyond the cap evicts the oldest unfinished one. */
+void            sc_agent_context_set_limits       (ScAgentContext  *context,
+                                                   guint            max_sessions,
+                                                   guint            max_handshakes);
+gboolean        sc_agent_context_try_add_session  (ScAgentContext  *context);
+void            sc_agent_context_remove_session   (ScAgentContext  *context);
+guint           sc_agent_context_get_n_sessions   (ScAgentContext  *context);
+void            sc_agent_context_begin_handshake  (ScAgentContext  *context,
+                                                   ScSession       *session);
+void            sc_agent_context_end_handshake    (ScAgentContext  *context,
+                                                   ScSession       *session);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScAgentContext, sc_agent_context_unref)
+
+G_END_DECLS

@@ -1,0 +1,1097 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <gnutls/gnutls.h>
+
+#include "sc-address.h"
+#include "sc-session-worker.h"
+
+/* How often a pending incoming request looks at the store for a decision
+ * made by another process (sixchat-cli requests accept …). */
+#define REQUEST_POLL_MS   250
+/* How long closing may wait to deliver a last bye or error to the peer. */
+#define LINGER_MS         1000
+#define READ_CHUNK        16384
+
+typedef struct
+{
+  ScSession          *session;
+  ScAgentContext     *context;
+  ScStore            *store;
+  gboolean            incoming;
+  const char         *dialled_user_id;
+
+  GSocket            *socket;
+  int                 fd;
+  char               *remote_address;
+  gnutls_session_t    tls;
+  gboolean            handshake_done;
+  gboolean            counted_handshake;
+  gint64              deadline;           /* monotonic µs; 0: none */
+
+  ScFrameDecoder     *decoder;
+  GString            *out;
+  gsize               out_pos;
+  gsize               in_flight;          /* bytes of a send that returned EAGAIN */
+  GQueue              requests;           /* ScFrame* taken from the owner */
+  GQueue              held;               /* messages waiting for OPEN */
+  GHashTable         *seen_ids;
+
+  /* Set by the certificate verification callback. */
+  ScPeerCertificate  *peer;
+  ScTrustDecision    *decision;
+  gboolean            wrong_peer;
+  gboolean            no_alpn;
+
+  ScSessionState      state;
+  gboolean            got_hello;
+  gint64              request_id;
+  guint64             request_generation;
+  char               *peer_error;
+
+  ScCloseReason       close_reason;
+  char               *close_message;
+} Worker;
+
+typedef enum
+{
+  WAIT_READY,
+  WAIT_WOKEN,
+  WAIT_TIMEOUT,
+} WaitResult;
+
+static void
+worker_close (Worker        *w,
+              ScCloseReason  reason,
+              const char    *format,
+              ...) G_GNUC_PRINTF (3, 4);
+
+static void
+worker_close (Worker        *w,
+              ScCloseReason  reason,
+              const char    *format,
+              ...)
+{
+  va_list args;
+
+  if (w->close_reason != SC_CLOSE_NONE)
+    return;
+
+  w->close_reason = reason;
+  if (format != NULL)
+    {
+      va_start (args, format);
+      w->close_message = g_strdup_vprintf (format, args);
+      va_end (args);
+    }
+}
+
+static void
+post_state (Worker         *w,
+            ScSessionState  state)
+{
+  ScSessionEvent *event;
+
+  if (w->state == state)
+    return;
+
+  w->state = state;
+  event = sc_session_event_new (SC_SESSION_EVENT_STATE);
+  event->state = state;
+  event->text1 = g_strdup (w->remote_address);
+  sc_session_post (w->session, event);
+}
+
+static void
+post_knock (Worker      *w,
+            ScVerdict    verdict,
+            const char  *reason,
+            const char  *detail)
+{
+  g_autoptr(GError) error = NULL;
+  ScSessionEvent *event;
+  ScKnock *knock = g_new0 (ScKnock, 1);
+
+  knock->time = g_get_real_time ();
+  knock->incoming = w->incoming;
+  knock->address = g_strdup (w->remote_address);
+  if (w->peer != NULL)
+    {
+      knock->fingerprint = g_strdup (sc_peer_certificate_get_fingerprint (w->peer));
+      knock->user_id = g_strdup (sc_peer_certificate_get_user_id (w->peer));
+      knock->name = g_strdup (sc_peer_certificate_get_name (w->peer));
+    }
+  knock->verdict = verdict;
+  knock->reason = g_strdup (reason);
+  knock->detail = g_strdup (detail);
+
+  if (!sc_store_add_knock (w->store, knock, &error))
+    g_warning ("Cannot record a knock from %s: %s", w->remote_address, error->message);
+
+  event = sc_session_event_new (SC_SESSION_EVENT_KNOCK);
+  event->knock = knock;
+  sc_session_post (w->session, event);
+}
+
+static void
+queue_frame (Worker  *w,
+             ScFrame *frame)
+{
+  gsize length;
+  g_autofree char *line = sc_frame_encode (frame, &length);
+
+  g_string_append_len (w->out, line, length);
+}
+
+static void
+queue_error (Worker     *w,
+             const char *code,
+             const char *message)
+{
+  g_autoptr(ScFrame) frame = sc_frame_new (SC_FRAME_ERROR);
+
+  frame->code = g_strdup (code);
+  frame->message = g_strdup (message);
+  queue_frame (w, frame);
+}
+
+static void
+queue_admission (Worker      *w,
+                 ScAdmission  admission)
+{
+  g_autoptr(ScFrame) frame = sc_frame_new (SC_FRAME_ADMISSION);
+
+  frame->admission = admission;
+  queue_frame (w, frame);
+}
+
+static void
+queue_bye (Worker     *w,
+           const char *reason)
+{
+  g_autoptr(ScFrame) frame = sc_frame_new (SC_FRAME_BYE);
+
+  frame->reason = g_strdup (reason);
+  queue_frame (w, frame);
+}
+
+static void
+protocol_error (Worker     *w,
+                const char *code,
+                const char *message)
+{
+  queue_error (w, code, message);
+  worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer broke the protocol (%s): %s", code, message);
+}
+
+static WaitResult
+worker_wait (Worker *w,
+             short   events,
+             int     max_ms)
+{
+  struct pollfd fds[2] = {
+    { .fd = w->fd, .events = events },
+    { .fd = sc_session_get_wake_fd (w->session), .events = POLLIN },
+  };
+  int timeout = max_ms;
+  int ret;
+
+  if (w->deadline != 0)
+    {
+      gint64 left = (w->deadline - g_get_monotonic_time () + 999) / 1000;
+
+      if (left <= 0)
+        return WAIT_TIMEOUT;
+      if (timeout < 0 || left < timeout)
+        timeout = (int) left;
+    }
+
+  do
+    ret = poll (fds, G_N_ELEMENTS (fds), timeout);
+  while (ret < 0 && errno == EINTR);
+
+  if (ret == 0)
+    return (w->deadline != 0 && g_get_monotonic_time () >= w->deadline) ? WAIT_TIMEOUT : WAIT_READY;
+  if (fds[1].revents != 0)
+    return WAIT_WOKEN;
+
+  return WAIT_READY;
+}
+
+/* Takes what the owner queued; FALSE when it asked to close. */
+static gboolean
+take_requests (Worker *w)
+{
+  ScCloseReason reason = SC_CLOSE_NONE;
+  g_autofree char *message = NULL;
+
+  if (!sc_session_take_requests (w->session, &w->requests, &reason, &message))
+    return TRUE;
+
+  if (reason == SC_CLOSE_BUSY && w->incoming && w->counted_handshake)
+    post_knock (w, SC_VERDICT_REJECT, "busy", message);
+
+  if (w->handshake_done && reason == SC_CLOSE_LOCAL)
+    queue_bye (w, NULL);
+  worker_close (w, reason, "%s", message != NULL ? message : "Closed");
+
+  return FALSE;
+}
+
+/* Connecting (outgoing) */
+
+static ScCloseReason
+close_reason_for_connect_error (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return SC_CLOSE_LOCAL;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return SC_CLOSE_REFUSED;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return SC_CLOSE_TIMEOUT;
+
+  return SC_CLOSE_UNREACHABLE;
+}
+
+static gboolean
+worker_connect (Worker *w)
+{
+  GCancellable *cancellable = sc_session_get_cancellable (w->session);
+  guint timeout_s = (sc_agent_context_get_connect_timeout (w->context) + 999) / 1000;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) failures = g_string_new (NULL);
+  ScCloseReason reason = SC_CLOSE_UNREACHABLE;
+  const char *host;
+  const char *greeting;
+  guint16 port;
+  GList *addresses;
+
+  sc_session_get_dial_target (w->session, &host, &port, &greeting);
+
+  addresses = sc_address_resolve (host, port, cancellable, &error);
+  if (addresses == NULL)
+    {
+      worker_close (w, close_reason_for_connect_error (error),
+                    "Cannot resolve %s: %s", host, error->message);
+      return FALSE;
+    }
+
+  for (GList *l = addresses; l != NULL && w->socket == NULL; l = l->next)
+    {
+      GSocketAddress *address = l->data;
+      g_autoptr(GSocket) socket = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      g_free (w->remote_address);
+      w->remote_address = sc_address_to_string (address);
+      w->state = SC_SESSION_STATE_RESOLVING;
+      post_state (w, SC_SESSION_STATE_CONNECTING);
+
+      socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                             G_SOCKET_PROTOCOL_TCP, &local_error);
+      if (socket != NULL)
+        {
+          g_socket_set_timeout (socket, MAX (timeout_s, 1));
+          if (g_socket_connect (socket, address, cancellable, &local_error))
+            {
+              w->socket = g_steal_pointer (&socket);
+              break;
+            }
+        }
+
+      reason = close_reason_for_connect_error (local_error);
+      if (reason == SC_CLOSE_LOCAL)
+        break;
+      g_string_append_printf (failures, "%s%s: %s", failures->len > 0 ? "; " : "",
+                              w->remote_address, local_error->message);
+    }
+
+  g_list_free_full (addresses, g_object_unref);
+
+  if (w->socket == NULL)
+    {
+      if (reason == SC_CLOSE_LOCAL)
+        worker_close (w, reason, "Cancelled");
+      else
+        worker_close (w, reason, "Cannot connect to %s: %s", host, failures->str);
+      return FALSE;
+    }
+
+  g_socket_set_blocking (w->socket, FALSE);
+  g_socket_set_timeout (w->socket, 0);
+
+  return TRUE;
+}
+
+/* The TLS handshake and the verdict */
+
+int
+sc_session_verify_peer (gnutls_session_t tls)
+{
+  Worker *w = gnutls_session_get_ptr (tls);
+  g_autoptr(GPtrArray) ders = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScTrustPolicy) policy = NULL;
+  const gnutls_datum_t *list;
+  gnutls_datum_t alpn;
+  unsigned int n = 0;
+
+  if (gnutls_alpn_get_selected_protocol (tls, &alpn) < 0
+      || alpn.size != strlen (SC_PROTOCOL_ALPN)
+      || memcmp (alpn.data, SC_PROTOCOL_ALPN, alpn.size) != 0)
+    {
+      w->no_alpn = TRUE;
+      return GNUTLS_E_NO_APPLICATION_PROTOCOL;
+    }
+
+  list = gnutls_certificate_get_peers (tls, &n);
+  if (list == NULL || n == 0)
+    return GNUTLS_E_NO_CERTIFICATE_FOUND;
+
+  for (unsigned int i = 0; i < MIN (n, 16); i++)
+    g_ptr_array_add (ders, g_bytes_new (list[i].data, list[i].size));
+
+  w->peer = sc_peer_certificate_new_from_der ((GBytes * const *) ders->pdata, ders->len, &error);
+  if (w->peer == NULL)
+    {
+      w->decision = g_new0 (ScTrustDecision, 1);
+      w->decision->verdict = SC_VERDICT_REJECT;
+      w->decision->reason = SC_REASON_INVALID_CHAIN;
+      w->decision->detail = g_strdup_printf ("Unreadable certificate: %s", error->message);
+      return GNUTLS_E_CERTIFICATE_ERROR;
+    }
+
+  policy = sc_agent_context_get_policy (w->context, &error);
+  if (policy == NULL)
+    {
+      w->decision = g_new0 (ScTrustDecision, 1);
+      w->decision->verdict = SC_VERDICT_REJECT;
+      w->decision->reason = SC_REASON_INVALID_CHAIN;
+      w->decision->detail = g_strdup_printf ("Cannot read the trust settings: %s", error->message);
+      return GNUTLS_E_CERTIFICATE_ERROR;
+    }
+
+  w->decision = sc_trust_policy_decide (policy, w->peer, -1, SC_PURPOSE_CLIENT);
+
+  if (!w->incoming && w->decision->verdict != SC_VERDICT_REJECT
+      && !sc_user_id_equal (sc_peer_certificate_get_user_id (w->peer), w->dialled_user_id))
+    w->wrong_peer = TRUE;
+
+  if (w->decision->verdict == SC_VERDICT_REJECT || w->wrong_peer)
+    return GNUTLS_E_CERTIFICATE_ERROR;
+
+  return 0;
+}
+
+static void
+handshake_failed (Worker *w,
+                  int     ret)
+{
+  const char *peer_user = w->peer != NULL ? sc_peer_certificate_get_user_id (w->peer) : NULL;
+
+  if (w->wrong_peer)
+    {
+      g_autofree char *detail =
+        g_strdup_printf ("You dialled %s, but %s answered", w->dialled_user_id,
+                         peer_user != NULL ? peer_user : "someone without a user ID");
+
+      post_knock (w, SC_VERDICT_REJECT, "wrong-peer", detail);
+      worker_close (w, SC_CLOSE_WRONG_PEER, "%s", detail);
+    }
+  else if (w->decision != NULL)
+    {
+      post_knock (w, w->decision->verdict, sc_reason_to_string (w->decision->reason),
+                  w->decision->detail);
+      worker_close (w, SC_CLOSE_REJECTED, "Certificate rejected: %s", w->decision->detail);
+    }
+  else if (w->no_alpn || ret == GNUTLS_E_NO_APPLICATION_PROTOCOL)
+    {
+      if (w->incoming)
+        post_knock (w, SC_VERDICT_REJECT, "no-alpn", "The caller does not speak sixchat/1 (ALPN)");
+      worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer does not speak %s (ALPN)",
+                    SC_PROTOCOL_ALPN);
+    }
+  else if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND || ret == GNUTLS_E_CERTIFICATE_REQUIRED)
+    {
+      if (w->incoming)
+        post_knock (w, SC_VERDICT_REJECT, "no-certificate", "The caller presented no certificate");
+      worker_close (w, SC_CLOSE_TLS_ERROR, "The peer presented no certificate");
+    }
+  else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
+    {
+      const char *alert = gnutls_alert_get_name (gnutls_alert_get (w->tls));
+
+      if (w->incoming)
+        post_knock (w, SC_VERDICT_REJECT, "tls-error", alert);
+      worker_close (w, SC_CLOSE_TLS_ERROR, "The peer refused the connection (%s)", alert);
+    }
+  else if (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_PULL_ERROR
+           || ret == GNUTLS_E_PUSH_ERROR)
+    {
+      if (w->incoming)
+        post_knock (w, SC_VERDICT_REJECT, "tls-error", "Connection closed during the handshake");
+      worker_close (w, SC_CLOSE_TLS_ERROR, "The connection closed during the TLS handshake");
+    }
+  else
+    {
+      if (w->incoming)
+        post_knock (w, SC_VERDICT_REJECT, "tls-error", gnutls_strerror (ret));
+      worker_close (w, SC_CLOSE_TLS_ERROR, "TLS handshake failed: %s", gnutls_strerror (ret));
+    }
+}
+
+static gboolean
+worker_handshake (Worker *w)
+{
+  gnutls_datum_t alpn = { (unsigned char *) SC_PROTOCOL_ALPN, strlen (SC_PROTOCOL_ALPN) };
+  unsigned int flags = (w->incoming ? GNUTLS_SERVER : GNUTLS_CLIENT) | GNUTLS_NO_TICKETS | GNUTLS_NO_SIGNAL;
+  int one = 1;
+  int ret;
+
+  post_state (w, SC_SESSION_STATE_HANDSHAKING);
+
+  w->fd = g_socket_get_fd (w->socket);
+  setsockopt (w->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+
+  ret = gnutls_init (&w->tls, flags);
+  if (ret == 0)
+    ret = gnutls_priority_set (w->tls, sc_agent_context_get_priority (w->context));
+  if (ret == 0)
+    ret = gnutls_credentials_set (w->tls, GNUTLS_CRD_CERTIFICATE,
+                                  sc_agent_context_get_credentials (w->context));
+  if (ret == 0)
+    ret = gnutls_alpn_set_protocols (w->tls, &alpn, 1, GNUTLS_ALPN_MANDATORY);
+  if (ret < 0)
+    {
+      worker_close (w, SC_CLOSE_TLS_ERROR, "Cannot set up TLS: %s", gnutls_strerror (ret));
+      return FALSE;
+    }
+
+  if (w->incoming)
+    gnutls_certificate_server_set_request (w->tls, GNUTLS_CERT_REQUIRE);
+  gnutls_session_set_ptr (w->tls, w);
+  gnutls_transport_set_int (w->tls, w->fd);
+
+  for (;;)
+    {
+      ret = gnutls_handshake (w->tls);
+      if (ret == 0)
+        break;
+
+      if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
+        {
+          short events = gnutls_record_get_direction (w->tls) ? POLLOUT : POLLIN;
+
+          switch (worker_wait (w, events, -1))
+            {
+            case WAIT_TIMEOUT:
+              if (w->incoming)
+                post_knock (w, SC_VERDICT_REJECT, "timeout", "The caller did not finish the TLS handshake in time");
+              worker_close (w, SC_CLOSE_TIMEOUT, "The TLS handshake timed out");
+              return FALSE;
+            case WAIT_WOKEN:
+              if (!take_requests (w))
+                return FALSE;
+              break;
+            case WAIT_READY:
+            default:
+              break;
+            }
+          continue;
+        }
+
+      if (!gnutls_error_is_fatal (ret))
+        continue;
+
+      handshake_failed (w, ret);
+      return FALSE;
+    }
+
+  w->handshake_done = TRUE;
+  post_knock (w, w->decision->verdict, sc_reason_to_string (w->decision->reason),
+              w->decision->detail);
+
+  {
+    ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_VERIFIED);
+
+    event->certificate = g_object_ref (w->peer);
+    event->decision = sc_trust_decision_copy (w->decision);
+    sc_session_post (w->session, event);
+  }
+
+  return TRUE;
+}
+
+/* Frames */
+
+static void
+send_hello (Worker *w)
+{
+  ScIdentity *identity = sc_agent_context_get_identity (w->context);
+  g_autoptr(ScFrame) hello = sc_frame_new (SC_FRAME_HELLO);
+  const char *features[] = { "receipts", "typing", "admission", NULL };
+  const char *host;
+  const char *greeting;
+  guint16 port;
+
+  sc_session_get_dial_target (w->session, &host, &port, &greeting);
+
+  hello->version = SC_PROTOCOL_VERSION;
+  hello->user_id = g_strdup (sc_identity_get_user_id (identity));
+  hello->name = g_strdup (sc_identity_get_name (identity));
+  hello->features = g_strdupv ((char **) features);
+  hello->greeting = g_strdup (w->incoming ? NULL : greeting);
+  queue_frame (w, hello);
+
+  if (w->incoming)
+    queue_admission (w, w->decision->verdict == SC_VERDICT_ALLOW
+                        ? SC_ADMISSION_ACCEPTED : SC_ADMISSION_PENDING);
+}
+
+static void
+release_held (Worker *w)
+{
+  ScFrame *frame;
+
+  while ((frame = g_queue_pop_head (&w->held)) != NULL)
+    {
+      queue_frame (w, frame);
+      sc_frame_free (frame);
+    }
+}
+
+static void
+open_session (Worker *w)
+{
+  post_state (w, SC_SESSION_STATE_OPEN);
+  release_held (w);
+}
+
+/* Frames the owner queued: held until the session is open. */
+static void
+process_requests (Worker *w)
+{
+  ScFrame *frame;
+
+  while ((frame = g_queue_pop_head (&w->requests)) != NULL)
+    {
+      if (frame->type == SC_FRAME_MESSAGE && w->state != SC_SESSION_STATE_OPEN)
+        {
+          g_queue_push_tail (&w->held, frame);
+          continue;
+        }
+
+      if (w->state == SC_SESSION_STATE_OPEN)
+        queue_frame (w, frame);
+      sc_frame_free (frame);
+    }
+}
+
+static void
+record_request (Worker      *w,
+                const char  *greeting)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = sc_peer_certificate_to_pem (w->peer);
+  ScSessionEvent *event;
+
+  w->request_id = sc_store_record_request (w->store,
+                                           sc_peer_certificate_get_fingerprint (w->peer),
+                                           sc_peer_certificate_get_user_id (w->peer),
+                                           sc_peer_certificate_get_name (w->peer),
+                                           pem, greeting, w->remote_address, &error);
+  if (w->request_id <= 0)
+    {
+      g_warning ("Cannot record a contact request: %s", error->message);
+      queue_error (w, "internal", "The request could not be recorded");
+      worker_close (w, SC_CLOSE_IO_ERROR, "Cannot record the contact request: %s", error->message);
+      return;
+    }
+
+  w->request_generation = sc_store_get_generation (w->store);
+  event = sc_session_event_new (SC_SESSION_EVENT_REQUEST);
+  event->number = w->request_id;
+  sc_session_post (w->session, event);
+  post_state (w, SC_SESSION_STATE_PENDING);
+}
+
+static void
+handle_hello (Worker  *w,
+              ScFrame *frame)
+{
+  const char *cert_user = sc_peer_certificate_get_user_id (w->peer);
+  const char *cert_name = sc_peer_certificate_get_name (w->peer);
+  ScSessionEvent *event;
+
+  if (w->got_hello)
+    {
+      protocol_error (w, "bad-hello", "hello was already sent");
+      return;
+    }
+
+  if (!sc_user_id_equal (frame->user_id, cert_user)
+      || (cert_name != NULL && g_strcmp0 (frame->name, cert_name) != 0))
+    {
+      g_autofree char *message =
+        g_strdup_printf ("hello says %s (%s) but the certificate says %s (%s)",
+                         frame->user_id, frame->name ? frame->name : "",
+                         cert_user, cert_name ? cert_name : "");
+
+      queue_error (w, "hello-mismatch", message);
+      worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer's %s", message);
+      return;
+    }
+
+  w->got_hello = TRUE;
+  w->deadline = 0;
+  if (w->counted_handshake)
+    {
+      sc_agent_context_end_handshake (w->context, w->session);
+      w->counted_handshake = FALSE;
+    }
+
+  event = sc_session_event_new (SC_SESSION_EVENT_HELLO);
+  event->text1 = g_strdup (frame->user_id);
+  event->text2 = g_strdup (frame->name);
+  event->text3 = g_strdup (frame->greeting);
+  sc_session_post (w->session, event);
+
+  if (!w->incoming)
+    return;
+
+  if (w->decision->verdict == SC_VERDICT_ALLOW)
+    open_session (w);
+  else
+    record_request (w, frame->greeting);
+}
+
+static void
+handle_message (Worker  *w,
+                ScFrame *frame)
+{
+  g_autoptr(ScFrame) receipt = NULL;
+
+  if (w->state != SC_SESSION_STATE_OPEN)
+    {
+      protocol_error (w, "not-admitted", "messages wait until the contact request is accepted");
+      return;
+    }
+
+  if (g_hash_table_add (w->seen_ids, g_strdup (frame->id)))
+    {
+      ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_MESSAGE);
+
+      event->text1 = g_strdup (frame->id);
+      event->number = frame->time;
+      event->text2 = g_strdup (frame->body);
+      sc_session_post (w->session, event);
+    }
+
+  receipt = sc_frame_new (SC_FRAME_RECEIPT);
+  receipt->id = g_strdup (frame->id);
+  receipt->status = g_strdup ("delivered");
+  queue_frame (w, receipt);
+}
+
+static void
+handle_admission (Worker  *w,
+                  ScFrame *frame)
+{
+  if (w->incoming)
+    return;
+
+  switch (frame->admission)
+    {
+    case SC_ADMISSION_PENDING:
+      post_state (w, SC_SESSION_STATE_PENDING);
+      break;
+    case SC_ADMISSION_ACCEPTED:
+      open_session (w);
+      break;
+    case SC_ADMISSION_DECLINED:
+    default:
+      worker_close (w, SC_CLOSE_DECLINED, "%s declined your contact request",
+                    sc_peer_certificate_get_user_id (w->peer));
+      break;
+    }
+}
+
+static void
+handle_frame (Worker  *w,
+              ScFrame *frame)
+{
+  if (!w->got_hello && frame->type != SC_FRAME_HELLO)
+    {
+      protocol_error (w, "bad-hello", "the first frame must be hello");
+      return;
+    }
+
+  switch (frame->type)
+    {
+    case SC_FRAME_HELLO:
+      handle_hello (w, frame);
+      break;
+
+    case SC_FRAME_MESSAGE:
+      handle_message (w, frame);
+      break;
+
+    case SC_FRAME_RECEIPT:
+      {
+        ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_RECEIPT);
+
+        event->text1 = g_strdup (frame->id);
+        sc_session_post (w->session, event);
+      }
+      break;
+
+    case SC_FRAME_TYPING:
+      {
+        ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_TYPING);
+
+        event->number = frame->typing;
+        sc_session_post (w->session, event);
+      }
+      break;
+
+    case SC_FRAME_ADMISSION:
+      handle_admission (w, frame);
+      break;
+
+    case SC_FRAME_ERROR:
+      g_free (w->peer_error);
+      w->peer_error = g_strdup_printf ("%s: %s", frame->code, frame->message ? frame->message : "");
+      break;
+
+    case SC_FRAME_BYE:
+      worker_close (w, SC_CLOSE_PEER_BYE, "%s", frame->reason != NULL ? frame->reason : "The peer said bye");
+      break;
+
+    case SC_FRAME_PING:
+      {
+        g_autoptr(ScFrame) pong = sc_frame_new (SC_FRAME_PONG);
+
+        pong->id = g_strdup (frame->id);
+        queue_frame (w, pong);
+      }
+      break;
+
+    case SC_FRAME_PONG:
+    case SC_FRAME_UNKNOWN:
+    default:
+      break;
+    }
+}
+
+/* Reading and writing */
+
+static void
+read_failed (Worker  *w,
+             ssize_t  ret)
+{
+  if (ret == 0 || ret == GNUTLS_E_PREMATURE_TERMINATION)
+    {
+      if (w->peer_error != NULL)
+        worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer reported an error: %s", w->peer_error);
+      else
+        worker_close (w, SC_CLOSE_PEER_GONE, "The connection was closed by the peer");
+    }
+  else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED && !w->got_hello)
+    {
+      worker_close (w, SC_CLOSE_TLS_ERROR, "The peer refused our certificate (%s)",
+                    gnutls_alert_get_name (gnutls_alert_get (w->tls)));
+    }
+  else
+    {
+      worker_close (w, SC_CLOSE_IO_ERROR, "Reading from the peer failed: %s",
+                    gnutls_strerror ((int) ret));
+    }
+}
+
+/* Reads and handles everything available; FALSE once the session ends. */
+static gboolean
+worker_read (Worker *w)
+{
+  char buffer[READ_CHUNK];
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      ssize_t ret = gnutls_record_recv (w->tls, buffer, sizeof buffer);
+
+      if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
+        return TRUE;
+
+      if (ret < 0 && !gnutls_error_is_fatal ((int) ret))
+        continue;
+
+      if (ret <= 0)
+        {
+          read_failed (w, ret);
+          return FALSE;
+        }
+
+      if (!sc_frame_decoder_push (w->decoder, buffer, ret, &error))
+        {
+          protocol_error (w, sc_protocol_error_code (error), error->message);
+          return FALSE;
+        }
+
+      for (;;)
+        {
+          g_autoptr(ScFrame) frame = sc_frame_decoder_next (w->decoder, &error);
+
+          if (frame == NULL)
+            {
+              if (error != NULL)
+                protocol_error (w, sc_protocol_error_code (error), error->message);
+              break;
+            }
+
+          handle_frame (w, frame);
+          if (w->close_reason != SC_CLOSE_NONE)
+            break;
+        }
+
+      if (w->close_reason != SC_CLOSE_NONE)
+        return FALSE;
+    }
+}
+
+/* Sends what it can without blocking; FALSE on a fatal error. */
+static gboolean
+worker_flush (Worker *w)
+{
+  while (w->out_pos < w->out->len)
+    {
+      ssize_t ret;
+
+      if (w->in_flight > 0)
+        ret = gnutls_record_send (w->tls, NULL, 0);
+      else
+        {
+          w->in_flight = MIN (w->out->len - w->out_pos, READ_CHUNK);
+          ret = gnutls_record_send (w->tls, w->out->str + w->out_pos, w->in_flight);
+        }
+
+      if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
+        return TRUE;
+
+      w->in_flight = 0;
+      if (ret < 0)
+        {
+          worker_close (w, SC_CLOSE_IO_ERROR, "Writing to the peer failed: %s",
+                        gnutls_strerror ((int) ret));
+          return FALSE;
+        }
+
+      w->out_pos += ret;
+    }
+
+  g_string_truncate (w->out, 0);
+  w->out_pos = 0;
+
+  return TRUE;
+}
+
+static void
+check_request (Worker *w)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScRequest) request = NULL;
+  guint64 generation = sc_store_get_generation (w->store);
+
+  if (generation == w->request_generation)
+    return;
+  w->request_generation = generation;
+
+  request = sc_store_get_request (w->store, w->request_id, &error);
+  if (request == NULL && !g_error_matches (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND))
+    {
+      g_warning ("Cannot read contact request %" G_GINT64_FORMAT ": %s", w->request_id, error->message);
+      return;
+    }
+
+  if (request != NULL && request->state == SC_REQUEST_PENDING)
+    return;
+
+  if (request != NULL && request->state == SC_REQUEST_ACCEPTED)
+    {
+      queue_admission (w, SC_ADMISSION_ACCEPTED);
+      open_session (w);
+      return;
+    }
+
+  queue_admission (w, SC_ADMISSION_DECLINED);
+  queue_bye (w, "declined");
+  if (request != NULL && request->state == SC_REQUEST_BLOCKED)
+    worker_close (w, SC_CLOSE_BLOCKED, "You blocked %s", request->user_id);
+  else
+    worker_close (w, SC_CLOSE_DECLINED, "You declined the contact request");
+}
+
+static void
+worker_loop (Worker *w)
+{
+  w->decoder = sc_frame_decoder_new (SC_PROTOCOL_MAX_LINE);
+  post_state (w, SC_SESSION_STATE_HELLO);
+  send_hello (w);
+
+  for (;;)
+    {
+      gboolean pending_here = w->incoming && w->state == SC_SESSION_STATE_PENDING;
+      short events = POLLIN;
+
+      if (!take_requests (w))
+        break;
+      process_requests (w);
+
+      if (!worker_read (w))
+        break;
+
+      if (pending_here)
+        check_request (w);
+
+      if (!worker_flush (w) || w->close_reason != SC_CLOSE_NONE)
+        break;
+
+      if (w->out_pos < w->out->len)
+        events |= POLLOUT;
+
+      if (worker_wait (w, events, pending_here ? REQUEST_POLL_MS : -1) == WAIT_TIMEOUT)
+        {
+          queue_error (w, "timeout", "hello did not arrive in time");
+          if (w->incoming)
+            post_knock (w, SC_VERDICT_REJECT, "timeout", "The caller sent no hello in time");
+          worker_close (w, SC_CLOSE_TIMEOUT, "The peer did not say hello in time");
+          break;
+        }
+    }
+}
+
+/* Closing */
+
+static void
+worker_linger (Worker *w)
+{
+  gint64 until = g_get_monotonic_time () + LINGER_MS * 1000;
+  char buffer[READ_CHUNK];
+
+  w->deadline = until;
+
+  /* Deliver a last bye or error frame, then our close_notify. */
+  while (w->out_pos < w->out->len && g_get_monotonic_time () < until)
+    {
+      if (!worker_flush (w))
+        return;
+      if (w->out_pos < w->out->len && worker_wait (w, POLLOUT, -1) == WAIT_TIMEOUT)
+        return;
+    }
+
+  while (gnutls_bye (w->tls, GNUTLS_SHUT_WR) == GNUTLS_E_AGAIN)
+    {
+      if (worker_wait (w, POLLOUT, -1) == WAIT_TIMEOUT)
+        return;
+    }
+
+  /* Closing with unread data would reset the connection and could destroy
+   * what we just sent: read until the peer closes too. */
+  shutdown (w->fd, SHUT_WR);
+  while (g_get_monotonic_time () < until)
+    {
+      ssize_t ret = recv (w->fd, buffer, sizeof buffer, 0);
+
+      if (ret == 0 || (ret < 0 && errno != EAGAIN && errno != EINTR))
+        return;
+      if (ret < 0 && worker_wait (w, POLLIN, -1) == WAIT_TIMEOUT)
+        return;
+    }
+}
+
+static void
+worker_finish (Worker *w)
+{
+  ScSessionEvent *event;
+
+  if (w->counted_handshake)
+    sc_agent_context_end_handshake (w->context, w->session);
+
+  sc_session_mark_finished (w->session);
+
+  if (w->tls != NULL && w->handshake_done)
+    worker_linger (w);
+
+  if (w->socket != NULL)
+    g_socket_close (w->socket, NULL);
+
+  event = sc_session_event_new (SC_SESSION_EVENT_CLOSED);
+  event->reason = w->close_reason;
+  event->text1 = g_steal_pointer (&w->close_message);
+  sc_session_post (w->session, event);
+
+  g_clear_pointer (&w->tls, gnutls_deinit);
+  g_clear_object (&w->socket);
+  g_clear_pointer (&w->decoder, sc_frame_decoder_free);
+  g_string_free (w->out, TRUE);
+  g_queue_clear_full (&w->requests, (GDestroyNotify) sc_frame_free);
+  g_queue_clear_full (&w->held, (GDestroyNotify) sc_frame_free);
+  g_hash_table_unref (w->seen_ids);
+  g_clear_object (&w->peer);
+  g_clear_pointer (&w->decision, sc_trust_decision_free);
+  g_free (w->remote_address);
+  g_free (w->peer_error);
+
+  sc_agent_context_remove_session (w->context);
+
+  /* The last event: it carries the final reference to the owner context. */
+  sc_session_post (w->session, sc_session_event_new (SC_SESSION_EVENT_FINISHED));
+  g_object_unref (w->session);
+}
+
+void
+sc_session_worker_run (ScSession *session)
+{
+  Worker w = { 0 };
+
+  w.session = session;
+  w.context = sc_session_get_context (session);
+  w.store = sc_agent_context_get_store (w.context);
+  w.incoming = sc_session_is_incoming (session);
+  w.dialled_user_id = sc_session_get_dialled_user_id (session);
+  w.out = g_string_new (NULL);
+  w.seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  w.fd = -1;
+  g_queue_init (&w.requests);
+  g_queue_init (&w.held);
+  w.deadline = g_get_monotonic_time ()
+               + (gint64) sc_agent_context_get_handshake_timeout (w.context) * 1000;
+
+  if (w.incoming)
+    {
+      GSocketConnection *connection = sc_session_get_connection (session);
+      g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+      w.socket = g_object_ref (g_socket_connection_get_socket (connection));
+      w.remote_address = remote != NULL ? sc_address_to_string (remote) : g_strdup ("unknown");
+      w.state = SC_SESSION_STATE_HANDSHAKING;
+      w.counted_handshake = TRUE;
+    }
+
+  if ((w.incoming || worker_connect (&w)) && take_requests (&w))
+    {
+      if (!w.incoming)
+        w.deadline = g_get_monotonic_time ()
+                     + (gint64) sc_agent_context_get_handshake_timeout (w.context) * 1000;
+      if (worker_handshake (&w))
+        worker_loop (&w);
+    }
+
+  worker_finish (&w);
+}
