@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Sets up a Debian 12 machine for SixChat (installing what is missing), builds
+# it with Meson in _build/ and then runs it or its whole test suite.
+#
+#   build-aux/dev.sh run [ARGS…]   build, then run SixChat
+#   build-aux/dev.sh test [ARGS…]  build, then run every test suite (ARGS go to meson test)
+#
+# Idempotent: packages already installed and an existing build are reused.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+top=$(pwd)
+build="$top/_build"
+
+packages=(
+  # toolchain
+  gcc libc6-dev meson ninja-build pkg-config python3
+  # libraries
+  libglib2.0-dev libgnutls28-dev libjson-glib-dev libsqlite3-dev
+  # tests: real third-party TLS peers, certificate tools, a shell
+  gnutls-bin openssl sqlite3 ca-certificates
+)
+
+install_packages () {
+  local missing=()
+  local p
+  for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+
+  echo "Installing: ${missing[*]}" >&2
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+build () {
+  local werror=false
+  [ "${CI:-}" = "true" ] && werror=true
+  if [ -f "$build/build.ninja" ]; then
+    meson configure "$build" -Dwerror="$werror" >/dev/null
+  else
+    meson setup "$build" -Dwerror="$werror"
+  fi
+  meson compile -C "$build"
+}
+
+# "N passed, N failed" over every GTest case (TAP lines) of the last run.
+summarize () {
+  python3 - "$build/meson-logs/testlog.json" <<'PY'
+import json, re, sys
+passed = failed = skipped = 0
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    cases = re.findall(r'^(ok|not ok) \d+[^\n]*', t.get('stdout') or '', re.M)
+    if not cases:
+        if t['result'] in ('OK', 'EXPECTEDFAIL'): passed += 1
+        elif t['result'] == 'SKIP': skipped += 1
+        else: failed += 1
+        continue
+    for m in re.finditer(r'^(ok|not ok) \d+([^\n]*)', t['stdout'], re.M):
+        if m.group(1) == 'not ok': failed += 1
+        elif '# SKIP' in m.group(2): skipped += 1
+        else: passed += 1
+    if t['result'] not in ('OK', 'EXPECTEDFAIL', 'SKIP') and 'not ok' not in t['stdout']:
+        failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+
+case "$cmd" in
+  run)
+    install_packages
+    build
+    profile=${SIXCHAT_PROFILE:-${XDG_DATA_HOME:-$HOME/.local/share}/sixchat}
+    cli="$build/src/cli/sixchat-cli"
+    if [ ! -f "$profile/identity.crt" ]; then
+      user=$(id -un)
+      host=$(hostname 2>/dev/null || echo localhost)
+      "$cli" --profile "$profile" identity new --name "$user" --user "$user@$host"
+    fi
+    "$cli" --profile "$profile" identity show
+    exec "$cli" --profile "$profile" listen "$@"
+    ;;
+  test)
+    install_packages
+    build
+    status=0
+    meson test -C "$build" --print-errorlogs "$@" || status=$?
+    summarize
+    exit $status
+    ;;
+  *)
+    echo "usage: $0 run|test [ARGS…]" >&2
+    exit 2
+    ;;
+esac
