@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -31,5 +32,58 @@ int sc_cli_cert     (const char *profile_dir, int argc, char **argv);
 int sc_cli_requests (const char *profile_dir, int argc, char **argv);
 int sc_cli_listen   (const char *profile_dir, int argc, char **argv);
 int sc_cli_chat     (const char *profile_dir, int argc, char **argv);
+
+/* Helpers shared by the subcommands (sc-cli.c). */
+
+typedef int (*ScCliCommandFunc) (const char  *profile_dir,
+                                 int          argc,
+                                 char       **argv);
+
+typedef struct
+{
+  const char       *name;
+  ScCliCommandFunc  func;
+} ScCliCommand;
+
+/* Run the entry of commands named by argv[1], with argv + 1; group is the
+ * name in argv[0] ("trust"), for the usage error when none matches. */
+int       sc_cli_dispatch         (const char          *group,
+                                   const ScCliCommand  *commands,
+                                   gsize                n_commands,
+                                   const char          *profile_dir,
+                                   int                  argc,
+                                   char               **argv);
+
+/* Print "sixchat-cli: MESSAGE" on stderr; return SC_EXIT_FAILURE. */
+int       sc_cli_error            (const char          *format,
+                                   ...) G_GNUC_PRINTF (1, 2);
+/* Print "sixchat-cli: MESSAGE" and a pointer to --help on stderr; return SC_EXIT_USAGE. */
+int       sc_cli_usage_error      (const char          *format,
+                                   ...) G_GNUC_PRINTF (1, 2);
+/* Parse a subcommand's options (entries may be NULL) out of argc and argv,
+ * where argv[0] names the subcommand, and check that between min_args and
+ * max_args positional arguments remain.  On failure print a usage error
+ * quoting usage ("trust list [--json]") and return FALSE. */
+gboolean  sc_cli_parse_options    (const char          *usage,
+                                   const GOptionEntry  *entries,
+                                   int                  min_args,
+                                   int                  max_args,
+                                   int                 *argc,
+                                   char              ***argv);
+/* Print the node as one line of compact JSON on stdout. */
+void      sc_cli_print_json       (JsonNode            *node);
+/* Add a member whose value is a string, or null when value is NULL. */
+void      sc_cli_json_add_string  (JsonBuilder         *builder,
+                                   const char          *name,
+                                   const char          *value);
+/* text (which may come from a peer: a name, a greeting) with control
+ * characters and invalid UTF-8 replaced, safe to print on a terminal;
+ * "" for NULL. */
+char     *sc_cli_printable        (const char          *text);
+/* Print "LABEL:  VALUE" aligned on stdout, value through sc_cli_printable(). */
+void      sc_cli_print_field      (const char          *label,
+                                   const char          *value);
+/* UNIX seconds as local "YYYY-MM-DD HH:MM:SS", for people. */
+char     *sc_cli_format_time      (gint64               unix_seconds);
 
 G_END_DECLS
