@@ -50,7 +50,7 @@ static GParamSpec *properties[N_PROPS];
 static void
 datum_clear (gnutls_datum_t *datum)
 {
-  gnutls_free (datum->data);
+  g_clear_pointer (&datum->data, gnutls_free);
   datum->size = 0;
 }
 
