@@ -1,1 +1,1032 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "sc-protocol.h"
+
+G_DEFINE_QUARK (sc-protocol-error-quark, sc_protocol_error)
+
+static const char * const error_codes[] = {
+  [SC_PROTOCOL_ERROR_LINE_TOO_LONG] = "line-too-long",
+  [SC_PROTOCOL_ERROR_INVALID_UTF8] = "invalid-utf8",
+  [SC_PROTOCOL_ERROR_MALFORMED] = "malformed-json",
+  [SC_PROTOCOL_ERROR_TOO_DEEP] = "too-deep",
+  [SC_PROTOCOL_ERROR_NOT_OBJECT] = "not-object",
+  [SC_PROTOCOL_ERROR_MISSING_FIELD] = "missing-field",
+  [SC_PROTOCOL_ERROR_WRONG_TYPE] = "wrong-type",
+  [SC_PROTOCOL_ERROR_INVALID_VALUE] = "invalid-value",
+  [SC_PROTOCOL_ERROR_UNSUPPORTED_VERSION] = "unsupported-version",
+};
+
+static const char * const frame_type_names[] = {
+  [SC_FRAME_UNKNOWN] = "unknown",
+  [SC_FRAME_HELLO] = "hello",
+  [SC_FRAME_MESSAGE] = "message",
+  [SC_FRAME_RECEIPT] = "receipt",
+  [SC_FRAME_TYPING] = "typing",
+  [SC_FRAME_ADMISSION] = "admission",
+  [SC_FRAME_ERROR] = "error",
+  [SC_FRAME_BYE] = "bye",
+  [SC_FRAME_PING] = "ping",
+  [SC_FRAME_PONG] = "pong",
+};
+
+static const char * const typing_state_names[] = {
+  [SC_TYPING_IDLE] = "idle",
+  [SC_TYPING_ACTIVE] = "active",
+  [SC_TYPING_PAUSED] = "paused",
+};
+
+static const char * const admission_names[] = {
+  [SC_ADMISSION_PENDING] = "pending",
+  [SC_ADMISSION_ACCEPTED] = "accepted",
+  [SC_ADMISSION_DECLINED] = "declined",
+};
+
+#define DEFAULT_RECEIPT_STATUS "delivered"
+
+const char *
+sc_protocol_error_code (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, "internal");
+
+  if (error->domain != SC_PROTOCOL_ERROR
+      || error->code < 0
+      || (gsize) error->code >= G_N_ELEMENTS (error_codes))
+    return "internal";
+
+  return error_codes[error->code];
+}
+
+const char *
+sc_frame_type_to_string (ScFrameType type)
+{
+  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (frame_type_names), NULL);
+
+  return frame_type_names[type];
+}
+
+const char *
+sc_typing_state_to_string (ScTypingState state)
+{
+  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (typing_state_names), NULL);
+
+  return typing_state_names[state];
+}
+
+const char *
+sc_admission_to_string (ScAdmission admission)
+{
+  g_return_val_if_fail ((guint) admission < G_N_ELEMENTS (admission_names), NULL);
+
+  return admission_names[admission];
+}
+
+/* The index of @name in @names, or -1. */
+static int
+lookup_name (const char * const *names,
+             gsize               n_names,
+             gsize               first,
+             const char         *name)
+{
+  for (gsize i = first; i < n_names; i++)
+    {
+      if (strcmp (names[i], name) == 0)
+        return (int) i;
+    }
+
+  return -1;
+}
+
+ScFrame *
+sc_frame_new (ScFrameType type)
+{
+  ScFrame *frame;
+
+  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (frame_type_names), NULL);
+
+  frame = g_new0 (ScFrame, 1);
+  frame->type = type;
+  if (type != SC_FRAME_UNKNOWN)
+    frame->type_name = g_strdup (frame_type_names[type]);
+  if (type == SC_FRAME_HELLO)
+    frame->version = SC_PROTOCOL_VERSION;
+
+  return frame;
+}
+
+void
+sc_frame_free (ScFrame *frame)
+{
+  if (frame == NULL)
+    return;
+
+  g_free (frame->type_name);
+  g_free (frame->user_id);
+  g_free (frame->name);
+  g_strfreev (frame->features);
+  g_free (frame->greeting);
+  g_free (frame->id);
+  g_free (frame->body);
+  g_free (frame->status);
+  g_free (frame->code);
+  g_free (frame->message);
+  g_free (frame->reason);
+  g_free (frame);
+}
+
+/* Encoding */
+
+char *
+sc_frame_encode (const ScFrame *frame,
+                 gsize         *length)
+{
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  GString *line;
+
+  g_return_val_if_fail (frame != NULL, NULL);
+  g_return_val_if_fail ((guint) frame->type < G_N_ELEMENTS (frame_type_names), NULL);
+  g_return_val_if_fail (frame->type != SC_FRAME_UNKNOWN || frame->type_name != NULL, NULL);
+
+  object = json_object_new ();
+  json_object_set_string_member (object, "type",
+                                 frame->type == SC_FRAME_UNKNOWN
+                                 ? frame->type_name
+                                 : frame_type_names[frame->type]);
+
+  switch (frame->type)
+    {
+    case SC_FRAME_UNKNOWN:
+      break;
+
+    case SC_FRAME_HELLO:
+      {
+        JsonArray *features = json_array_new ();
+
+        for (gsize i = 0; frame->features != NULL && frame->features[i] != NULL; i++)
+          json_array_add_string_element (features, frame->features[i]);
+
+        json_object_set_int_member (object, "version", frame->version);
+        json_object_set_string_member (object, "user", frame->user_id);
+        json_object_set_string_member (object, "name", frame->name);
+        json_object_set_array_member (object, "features", features);
+        if (frame->greeting != NULL)
+          json_object_set_string_member (object, "greeting", frame->greeting);
+      }
+      break;
+
+    case SC_FRAME_MESSAGE:
+      json_object_set_string_member (object, "id", frame->id);
+      json_object_set_int_member (object, "time", frame->time);
+      json_object_set_string_member (object, "body", frame->body);
+      break;
+
+    case SC_FRAME_RECEIPT:
+      json_object_set_string_member (object, "id", frame->id);
+      json_object_set_string_member (object, "status",
+                                     frame->status != NULL
+                                     ? frame->status
+                                     : DEFAULT_RECEIPT_STATUS);
+      break;
+
+    case SC_FRAME_TYPING:
+      json_object_set_string_member (object, "state",
+                                     sc_typing_state_to_string (frame->typing));
+      break;
+
+    case SC_FRAME_ADMISSION:
+      json_object_set_string_member (object, "state",
+                                     sc_admission_to_string (frame->admission));
+      break;
+
+    case SC_FRAME_ERROR:
+      json_object_set_string_member (object, "code", frame->code);
+      json_object_set_string_member (object, "message",
+                                     frame->message != NULL ? frame->message : "");
+      break;
+
+    case SC_FRAME_BYE:
+      if (frame->reason != NULL)
+        json_object_set_string_member (object, "reason", frame->reason);
+      break;
+
+    case SC_FRAME_PING:
+    case SC_FRAME_PONG:
+      json_object_set_string_member (object, "id", frame->id);
+      break;
+    }
+
+  root = json_node_init_object (json_node_alloc (), object);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+
+  line = g_string_new (NULL);
+  json_generator_to_gstring (generator, line);
+  /* json-glib's generator escapes control characters below U+001F only and
+   * writes U+001F itself raw, which RFC 8259 (and our parser) forbid.  That
+   * byte can only come from inside a string, so escaping it here is safe. */
+  g_string_replace (line, "\x1f", "\\u001f", 0);
+  g_string_append_c (line, '\n');
+
+  if (length != NULL)
+    *length = line->len;
+
+  return g_string_free (line, FALSE);
+}
+
+/* Lexical check
+ *
+ * json-glib 1.6 accepts more than RFC 8259 (comments, single-quoted strings,
+ * hexadecimal and zero-padded numbers, raw control characters in strings, a
+ * second value after the first), wraps integers beyond 64 bits around
+ * silently, truncates strings at an escaped U+0000 and parses recursively.
+ * This single iterative pass checks every token of the line against RFC 8259
+ * and counts nesting, so json-glib only ever sees strict JSON no deeper than
+ * SC_PROTOCOL_MAX_DEPTH.  Where commas and colons go is left to json-glib. */
+
+static gboolean
+fail (GError     **error,
+      int          code,
+      const char  *message)
+{
+  g_set_error_literal (error, SC_PROTOCOL_ERROR, code, message);
+  return FALSE;
+}
+
+/* The value of the four hex digits at @text[@pos], or -1. */
+static int
+read_hex4 (const char *text,
+           gsize       length,
+           gsize       pos)
+{
+  int value = 0;
+
+  if (length - pos < 4)
+    return -1;
+
+  for (gsize i = pos; i < pos + 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (text[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+
+  return value;
+}
+
+static gboolean
+scan_string (const char  *text,
+             gsize        length,
+             gsize       *pos,
+             GError     **error)
+{
+  gsize i = *pos + 1;
+
+  for (;;)
+    {
+      guchar c;
+      int unit;
+
+      if (i >= length)
+        return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "unterminated string");
+
+      c = text[i];
+      if (c == '"')
+        break;
+      if (c < 0x20)
+        return fail (error, SC_PROTOCOL_ERROR_MALFORMED,
+                     "unescaped control character in a string");
+      if (c != '\\')
+        {
+          i++;
+          continue;
+        }
+
+      if (i + 1 >= length)
+        return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "unterminated string");
+      switch (text[i + 1])
+        {
+        case '"':
+        case '\\':
+        case '/':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
+          i += 2;
+          continue;
+        case 'u':
+          break;
+        default:
+          return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "invalid escape in a string");
+        }
+
+      unit = read_hex4 (text, length, i + 2);
+      if (unit < 0)
+        return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "invalid \\u escape in a string");
+      i += 6;
+
+      if (unit == 0)
+        return fail (error, SC_PROTOCOL_ERROR_INVALID_UTF8, "string contains U+0000");
+      if (unit >= 0xDC00 && unit <= 0xDFFF)
+        return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "unpaired surrogate in a string");
+      if (unit >= 0xD800 && unit <= 0xDBFF)
+        {
+          int low;
+
+          if (i + 1 >= length || text[i] != '\\' || text[i + 1] != 'u')
+            return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "unpaired surrogate in a string");
+
+          low = read_hex4 (text, length, i + 2);
+          if (low < 0xDC00 || low > 0xDFFF)
+            return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "unpaired surrogate in a string");
+          i += 6;
+        }
+    }
+
+  *pos = i + 1;
+  return TRUE;
+}
+
+static gboolean
+scan_digits (const char *text,
+             gsize       length,
+             gsize      *pos)
+{
+  gsize start = *pos;
+
+  while (*pos < length && g_ascii_isdigit (text[*pos]))
+    (*pos)++;
+
+  return *pos > start;
+}
+
+/* A number as RFC 8259 spells it.  Integers (no fraction, no exponent) must
+ * lie within ±(2^63 - 1): json-glib 1.6 would wrap larger ones around, and
+ * negating -2^63 overflows. */
+static gboolean
+scan_number (const char  *text,
+             gsize        length,
+             gsize       *pos,
+             GError     **error)
+{
+  gsize i = *pos;
+  guint64 magnitude = 0;
+  gboolean integer = TRUE;
+  gboolean in_range = TRUE;
+  char next;
+
+  if (text[i] == '-')
+    i++;
+
+  if (i < length && text[i] == '0')
+    {
+      i++;
+    }
+  else if (i < length && g_ascii_isdigit (text[i]))
+    {
+      for (; i < length && g_ascii_isdigit (text[i]); i++)
+        {
+          guint digit = text[i] - '0';
+
+          if (magnitude > ((guint64) G_MAXINT64 - digit) / 10)
+            in_range = FALSE;
+          else
+            magnitude = magnitude * 10 + digit;
+        }
+    }
+  else
+    {
+      return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "invalid number");
+    }
+
+  if (i < length && text[i] == '.')
+    {
+      integer = FALSE;
+      i++;
+      if (!scan_digits (text, length, &i))
+        return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "invalid number");
+    }
+
+  if (i < length && (text[i] == 'e' || text[i] == 'E'))
+    {
+      integer = FALSE;
+      i++;
+      if (i < length && (text[i] == '+' || text[i] == '-'))
+        i++;
+      if (!scan_digits (text, length, &i))
+        return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "invalid number");
+    }
+
+  next = i < length ? text[i] : ' ';
+  if (g_ascii_isalnum (next) || next == '.' || next == '+' || next == '-')
+    return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "invalid number");
+
+  if (integer && !in_range)
+    return fail (error, SC_PROTOCOL_ERROR_INVALID_VALUE, "integer out of range");
+
+  *pos = i;
+  return TRUE;
+}
+
+static gboolean
+scan_literal (const char  *text,
+              gsize        length,
+              gsize       *pos,
+              GError     **error)
+{
+  static const char * const literals[] = { "true", "false", "null" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (literals); i++)
+    {
+      gsize n = strlen (literals[i]);
+
+      if (length - *pos >= n
+          && memcmp (text + *pos, literals[i], n) == 0
+          && (length - *pos == n || !g_ascii_isalnum (text[*pos + n])))
+        {
+          *pos += n;
+          return TRUE;
+        }
+    }
+
+  return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "unexpected character outside a string");
+}
+
+static gboolean
+check_json_text (const char  *text,
+                 gsize        length,
+                 GError     **error)
+{
+  gsize i = 0;
+  guint depth = 0;
+  gboolean complete = FALSE;
+
+  while (i < length)
+    {
+      char c = text[i];
+
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        {
+          i++;
+          continue;
+        }
+
+      if (complete)
+        return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "unexpected data after the JSON value");
+
+      switch (c)
+        {
+        case '{':
+        case '[':
+          if (depth == SC_PROTOCOL_MAX_DEPTH)
+            {
+              g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_TOO_DEEP,
+                           "nesting exceeds %d levels", SC_PROTOCOL_MAX_DEPTH);
+              return FALSE;
+            }
+          depth++;
+          i++;
+          break;
+
+        case '}':
+        case ']':
+          if (depth == 0)
+            return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "unbalanced bracket");
+          depth--;
+          i++;
+          break;
+
+        case ':':
+        case ',':
+          i++;
+          break;
+
+        case '"':
+          if (!scan_string (text, length, &i, error))
+            return FALSE;
+          break;
+
+        case 't':
+        case 'f':
+        case 'n':
+          if (!scan_literal (text, length, &i, error))
+            return FALSE;
+          break;
+
+        default:
+          if (c != '-' && !g_ascii_isdigit (c))
+            return fail (error, SC_PROTOCOL_ERROR_MALFORMED,
+                         "unexpected character outside a string");
+          if (!scan_number (text, length, &i, error))
+            return FALSE;
+          break;
+        }
+
+      complete = depth == 0 && c != ':' && c != ',';
+    }
+
+  if (!complete)
+    return fail (error, SC_PROTOCOL_ERROR_MALFORMED,
+                 depth > 0 ? "line ends inside the JSON value" : "line holds no JSON value");
+
+  return TRUE;
+}
+
+/* Fields */
+
+typedef enum
+{
+  FIELD_OPTIONAL  = 0,
+  FIELD_REQUIRED  = 1 << 0,
+  FIELD_NON_EMPTY = 1 << 1,
+} FieldFlags;
+
+/* Copies the string member @field into *@out; a missing optional member
+ * leaves *@out alone. */
+static gboolean
+read_string (JsonObject  *object,
+             const char  *field,
+             FieldFlags   flags,
+             gsize        max_length,
+             char       **out,
+             GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, field);
+  const char *value;
+  gsize length;
+
+  if (node == NULL)
+    {
+      if (flags & FIELD_REQUIRED)
+        {
+          g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_MISSING_FIELD,
+                       "missing field \"%s\"", field);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_WRONG_TYPE,
+                   "field \"%s\" must be a string", field);
+      return FALSE;
+    }
+
+  value = json_node_get_string (node);
+  length = strlen (value);
+
+  if ((flags & FIELD_NON_EMPTY) && length == 0)
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_INVALID_VALUE,
+                   "field \"%s\" must not be empty", field);
+      return FALSE;
+    }
+
+  if (length > max_length)
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_INVALID_VALUE,
+                   "field \"%s\" exceeds %" G_GSIZE_FORMAT " bytes", field, max_length);
+      return FALSE;
+    }
+
+  g_free (*out);
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+read_id (JsonObject  *object,
+         char       **out,
+         GError     **error)
+{
+  return read_string (object, "id", FIELD_REQUIRED | FIELD_NON_EMPTY,
+                      SC_PROTOCOL_MAX_ID, out, error);
+}
+
+/* A required integer member in [@min, @max]. */
+static gboolean
+read_integer (JsonObject  *object,
+              const char  *field,
+              gint64       min,
+              gint64       max,
+              gint64      *out,
+              GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, field);
+  GType type;
+  gint64 value;
+
+  if (node == NULL)
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_MISSING_FIELD,
+                   "missing field \"%s\"", field);
+      return FALSE;
+    }
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_DOUBLE)
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_INVALID_VALUE,
+                   "field \"%s\" must be an integer, without fraction or exponent", field);
+      return FALSE;
+    }
+  if (type != G_TYPE_INT64)
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_WRONG_TYPE,
+                   "field \"%s\" must be an integer", field);
+      return FALSE;
+    }
+
+  value = json_node_get_int (node);
+  if (value < min)
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_INVALID_VALUE,
+                   "field \"%s\" must be at least %" G_GINT64_FORMAT, field, min);
+      return FALSE;
+    }
+  if (value > max)
+    {
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_INVALID_VALUE,
+                   "field \"%s\" must be at most %" G_GINT64_FORMAT, field, max);
+      return FALSE;
+    }
+
+  *out = value;
+  return TRUE;
+}
+
+/* The "state" member, one of @names. */
+static gboolean
+read_state (JsonObject          *object,
+            const char * const  *names,
+            gsize                n_names,
+            guint               *out,
+            GError             **error)
+{
+  g_autofree char *state = NULL;
+  int index;
+
+  if (!read_string (object, "state", FIELD_REQUIRED, G_MAXSIZE, &state, error))
+    return FALSE;
+
+  index = lookup_name (names, n_names, 0, state);
+  if (index < 0)
+    {
+      g_autoptr(GString) expected = g_string_new (NULL);
+
+      for (gsize i = 0; i < n_names; i++)
+        g_string_append_printf (expected, "%s\"%s\"",
+                                i == 0 ? "" : i + 1 == n_names ? " or " : ", ",
+                                names[i]);
+      g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_INVALID_VALUE,
+                   "field \"state\" must be %s", expected->str);
+      return FALSE;
+    }
+
+  *out = index;
+  return TRUE;
+}
+
+static gboolean
+read_features (JsonObject  *object,
+               char      ***out,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, "features");
+  JsonArray *array;
+  g_auto(GStrv) features = NULL;
+  guint n;
+
+  if (node == NULL)
+    {
+      *out = g_new0 (char *, 1);
+      return TRUE;
+    }
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return fail (error, SC_PROTOCOL_ERROR_WRONG_TYPE,
+                 "field \"features\" must be an array of strings");
+
+  array = json_node_get_array (node);
+  n = json_array_get_length (array);
+  features = g_new0 (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (json_node_get_value_type (element) != G_TYPE_STRING)
+        return fail (error, SC_PROTOCOL_ERROR_WRONG_TYPE,
+                     "field \"features\" must be an array of strings");
+      features[i] = g_strdup (json_node_get_string (element));
+    }
+
+  *out = g_steal_pointer (&features);
+  return TRUE;
+}
+
+static gboolean
+read_hello (ScFrame     *frame,
+            JsonObject  *object,
+            GError     **error)
+{
+  gint64 version;
+
+  if (!read_integer (object, "version", 1, G_MAXUINT, &version, error))
+    return FALSE;
+  frame->version = version;
+
+  return read_string (object, "user", FIELD_REQUIRED | FIELD_NON_EMPTY,
+                      SC_PROTOCOL_MAX_NAME, &frame->user_id, error)
+      && read_string (object, "name", FIELD_REQUIRED,
+                      SC_PROTOCOL_MAX_NAME, &frame->name, error)
+      && read_features (object, &frame->features, error)
+      && read_string (object, "greeting", FIELD_OPTIONAL,
+                      SC_PROTOCOL_MAX_GREETING, &frame->greeting, error);
+}
+
+static gboolean
+read_fields (ScFrame     *frame,
+             JsonObject  *object,
+             GError     **error)
+{
+  guint state;
+
+  switch (frame->type)
+    {
+    case SC_FRAME_UNKNOWN:
+      return TRUE;
+
+    case SC_FRAME_HELLO:
+      return read_hello (frame, object, error);
+
+    case SC_FRAME_MESSAGE:
+      return read_id (object, &frame->id, error)
+          && read_integer (object, "time", 0, G_MAXINT64, &frame->time, error)
+          && read_string (object, "body", FIELD_REQUIRED | FIELD_NON_EMPTY,
+                          G_MAXSIZE, &frame->body, error);
+
+    case SC_FRAME_RECEIPT:
+      frame->status = g_strdup (DEFAULT_RECEIPT_STATUS);
+      return read_id (object, &frame->id, error)
+          && read_string (object, "status", FIELD_OPTIONAL,
+                          G_MAXSIZE, &frame->status, error);
+
+    case SC_FRAME_TYPING:
+      if (!read_state (object, typing_state_names, G_N_ELEMENTS (typing_state_names),
+                       &state, error))
+        return FALSE;
+      frame->typing = state;
+      return TRUE;
+
+    case SC_FRAME_ADMISSION:
+      if (!read_state (object, admission_names, G_N_ELEMENTS (admission_names),
+                       &state, error))
+        return FALSE;
+      frame->admission = state;
+      return TRUE;
+
+    case SC_FRAME_ERROR:
+      frame->message = g_strdup ("");
+      return read_string (object, "code", FIELD_REQUIRED, G_MAXSIZE, &frame->code, error)
+          && read_string (object, "message", FIELD_OPTIONAL,
+                          G_MAXSIZE, &frame->message, error);
+
+    case SC_FRAME_BYE:
+      return read_string (object, "reason", FIELD_OPTIONAL,
+                          G_MAXSIZE, &frame->reason, error);
+
+    case SC_FRAME_PING:
+    case SC_FRAME_PONG:
+      return read_id (object, &frame->id, error);
+    }
+
+  g_assert_not_reached ();
+}
+
+ScFrame *
+sc_frame_parse (const char  *line,
+                gsize        length,
+                GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(ScFrame) frame = NULL;
+  g_autofree char *type_name = NULL;
+  JsonNode *root;
+  JsonObject *object;
+  int type;
+
+  g_return_val_if_fail (line != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length > 0 && memchr (line, '\0', length) != NULL)
+    {
+      fail (error, SC_PROTOCOL_ERROR_INVALID_UTF8, "line contains a NUL byte");
+      return NULL;
+    }
+  if (!g_utf8_validate_len (line, length, NULL))
+    {
+      fail (error, SC_PROTOCOL_ERROR_INVALID_UTF8, "line is not valid UTF-8");
+      return NULL;
+    }
+  if (!check_json_text (line, length, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  /* json-glib's messages quote the peer's strings back at it: keep ours short. */
+  if (!json_parser_load_from_data (parser, line, length, NULL))
+    {
+      fail (error, SC_PROTOCOL_ERROR_MALFORMED, "invalid JSON syntax");
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fail (error, SC_PROTOCOL_ERROR_NOT_OBJECT, "line is not a JSON object");
+      return NULL;
+    }
+  object = json_node_get_object (root);
+
+  if (!read_string (object, "type", FIELD_REQUIRED, G_MAXSIZE, &type_name, error))
+    return NULL;
+
+  type = lookup_name (frame_type_names, G_N_ELEMENTS (frame_type_names),
+                      SC_FRAME_HELLO, type_name);
+  frame = sc_frame_new (type < 0 ? SC_FRAME_UNKNOWN : (ScFrameType) type);
+  g_free (frame->type_name);
+  frame->type_name = g_steal_pointer (&type_name);
+
+  if (!read_fields (frame, object, error))
+    return NULL;
+
+  return g_steal_pointer (&frame);
+}
+
+/* Decoder */
+
+struct _ScFrameDecoder
+{
+  GByteArray *buffer;    /* bytes received and not yet returned as frames */
+  gsize       start;     /* where the next line begins in buffer */
+  gsize       partial;   /* length of the unfinished line at the end of buffer */
+  gsize       max_line;
+  GError     *error;     /* once set, every call fails with it */
+};
+
+ScFrameDecoder *
+sc_frame_decoder_new (gsize max_line)
+{
+  ScFrameDecoder *decoder;
+
+  g_return_val_if_fail (max_line > 0, NULL);
+
+  decoder = g_new0 (ScFrameDecoder, 1);
+  decoder->buffer = g_byte_array_new ();
+  decoder->max_line = max_line;
+
+  return decoder;
+}
+
+void
+sc_frame_decoder_free (ScFrameDecoder *decoder)
+{
+  if (decoder == NULL)
+    return;
+
+  g_byte_array_unref (decoder->buffer);
+  g_clear_error (&decoder->error);
+  g_free (decoder);
+}
+
+/* Takes @failure; the decoder is dead from now on, so its memory goes too. */
+static void
+decoder_fail (ScFrameDecoder *decoder,
+              GError         *failure)
+{
+  g_assert (decoder->error == NULL);
+
+  decoder->error = failure;
+  g_byte_array_set_size (decoder->buffer, 0);
+  decoder->start = 0;
+  decoder->partial = 0;
+}
+
+static void
+decoder_fail_line_too_long (ScFrameDecoder *decoder)
+{
+  decoder_fail (decoder, g_error_new (SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_LINE_TOO_LONG,
+                                      "line exceeds %" G_GSIZE_FORMAT " bytes",
+                                      decoder->max_line));
+}
+
+gboolean
+sc_frame_decoder_push (ScFrameDecoder  *decoder,
+                       const void      *data,
+                       gsize            length,
+                       GError         **error)
+{
+  const guint8 *bytes = data;
+  gsize end;
+  gsize partial;
+
+  g_return_val_if_fail (decoder != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (decoder->error == NULL && length > 0)
+    {
+      /* Measure the unfinished line this data leaves before keeping any of it.
+       * It may hold one byte more than max_line while that byte is the '\r'
+       * of a CRLF still missing its '\n'. */
+      for (end = length; end > 0 && bytes[end - 1] != '\n'; end--)
+        ;
+      partial = end > 0 ? length - end : decoder->partial + length;
+
+      if (partial > decoder->max_line
+          && !(partial - 1 == decoder->max_line && bytes[length - 1] == '\r'))
+        decoder_fail_line_too_long (decoder);
+      else
+        {
+          g_byte_array_append (decoder->buffer, bytes, length);
+          decoder->partial = partial;
+        }
+    }
+
+  if (decoder->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (decoder->error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+ScFrame *
+sc_frame_decoder_next (ScFrameDecoder  *decoder,
+                       GError         **error)
+{
+  g_return_val_if_fail (decoder != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  while (decoder->error == NULL)
+    {
+      gsize complete = decoder->buffer->len - decoder->start - decoder->partial;
+      const char *line;
+      const char *newline;
+      gsize length;
+      GError *parse_error = NULL;
+      ScFrame *frame;
+
+      if (complete == 0)
+        {
+          if (decoder->start > 0)
+            g_byte_array_remove_range (decoder->buffer, 0, decoder->start);
+          decoder->start = 0;
+          return NULL;
+        }
+
+      line = (const char *) decoder->buffer->data + decoder->start;
+      newline = memchr (line, '\n', complete);
+      g_assert (newline != NULL);
+      length = newline - line;
+      decoder->start += length + 1;
+
+      if (length > 0 && line[length - 1] == '\r')
+        length--;
+      if (length == 0)
+        continue;
+
+      if (length > decoder->max_line)
+        {
+          decoder_fail_line_too_long (decoder);
+          break;
+        }
+
+      frame = sc_frame_parse (line, length, &parse_error);
+      if (frame != NULL)
+        return frame;
+      decoder_fail (decoder, parse_error);
+    }
+
+  g_propagate_error (error, g_error_copy (decoder->error));
+  return NULL;
+}
+
+gsize
+sc_frame_decoder_get_buffered (const ScFrameDecoder *decoder)
+{
+  g_return_val_if_fail (decoder != NULL, 0);
+
+  return decoder->buffer->len - decoder->start;
+}

@@ -126,6 +126,10 @@ gboolean        sc_frame_decoder_push (ScFrameDecoder  *decoder,
  * After an error the decoder is unusable: send an error frame and close. */
 ScFrame        *sc_frame_decoder_next (ScFrameDecoder  *decoder,
                                        GError         **error);
+/* Bytes received and not yet returned as frames: complete lines still to be
+ * taken with sc_frame_decoder_next(), plus at most max_line + 1 bytes of an
+ * unfinished line.  0 after an error. */
+gsize           sc_frame_decoder_get_buffered (const ScFrameDecoder *decoder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScFrameDecoder, sc_frame_decoder_free)
 
 G_END_DECLS
