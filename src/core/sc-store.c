@@ -448,6 +448,22 @@ store_commit (ScStore  *self,
   return TRUE;
 }
 
+/* Ends a transaction: commits it when the work in it succeeded (ok), else
+ * rolls it back and passes the failure on. */
+static gboolean
+store_end (ScStore   *self,
+           gboolean   ok,
+           GError   **error)
+{
+  if (!ok)
+    {
+      store_rollback (self);
+      return FALSE;
+    }
+
+  return store_commit (self, error);
+}
+
 static void
 bind_text (sqlite3_stmt *stmt,
            int           index,
@@ -552,21 +568,13 @@ store_check_header (ScStore  *self,
 }
 
 static gboolean
-store_migrate (ScStore  *self,
-               GError  **error)
+store_run_migrations (ScStore  *self,
+                      GError  **error)
 {
   gint64 version;
 
-  /* Another process may be creating the same database: check again under
-   * the write lock. */
-  if (!store_begin_write (self, error))
-    return FALSE;
-
   if (!store_check_header (self, &version, error))
-    {
-      store_rollback (self);
-      return FALSE;
-    }
+    return FALSE;
 
   for (; version < SC_STORE_SCHEMA_VERSION; version++)
     {
@@ -584,14 +592,20 @@ store_migrate (ScStore  *self,
         }
 
       if (rc != SQLITE_OK)
-        {
-          store_fail (self, rc, error);
-          store_rollback (self);
-          return FALSE;
-        }
+        return store_fail (self, rc, error);
     }
 
-  return store_commit (self, error);
+  return TRUE;
+}
+
+static gboolean
+store_migrate (ScStore  *self,
+               GError  **error)
+{
+  /* Another process may be creating the same database: the migrations
+   * check its version again under the write lock. */
+  return store_begin_write (self, error) &&
+         store_end (self, store_run_migrations (self, error), error);
 }
 
 static gboolean
@@ -844,16 +858,8 @@ sc_store_set_setting (ScStore     *self,
     }
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!store_begin_write (self, error))
-    return FALSE;
-
-  if (!store_write_setting (self, key, value, error))
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  return store_commit (self, error);
+  return store_begin_write (self, error) &&
+         store_end (self, store_write_setting (self, key, value, error), error);
 }
 
 ScPolicy
@@ -957,13 +963,13 @@ store_insert_entry (ScStore      *self,
   return store_step_done (self, stmt, error);
 }
 
-/* Deletes an entry; *removed tells whether there was one. */
+/* Deletes an entry; a missing one is an error only when it must_exist. */
 static gboolean
 store_delete_entry (ScStore      *self,
                     ScListKind    list,
                     ScEntryKind   kind,
                     const char   *value,
-                    gboolean     *removed,
+                    gboolean      must_exist,
                     GError      **error)
 {
   g_autoptr(ScStoreStatement) stmt = NULL;
@@ -979,7 +985,14 @@ store_delete_entry (ScStore      *self,
   if (!store_step_done (self, stmt, error))
     return FALSE;
 
-  *removed = sqlite3_changes (self->db) > 0;
+  if (must_exist && sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
+                   _("The %s %s is not on %s"),
+                   sc_entry_kind_to_string (kind), value, list_description (list));
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -1005,16 +1018,8 @@ sc_store_add_entry (ScStore      *self,
     return FALSE;
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!store_begin_write (self, error))
-    return FALSE;
-
-  if (!store_insert_entry (self, list, kind, normalized, note, error))
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  return store_commit (self, error);
+  return store_begin_write (self, error) &&
+         store_end (self, store_insert_entry (self, list, kind, normalized, note, error), error);
 }
 
 gboolean
@@ -1026,7 +1031,6 @@ sc_store_remove_entry (ScStore      *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *normalized = NULL;
-  gboolean removed;
 
   g_return_val_if_fail (SC_IS_STORE (self), FALSE);
   g_return_val_if_fail (list == SC_LIST_ALLOW || list == SC_LIST_BLOCK, FALSE);
@@ -1039,25 +1043,8 @@ sc_store_remove_entry (ScStore      *self,
     return FALSE;
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!store_begin_write (self, error))
-    return FALSE;
-
-  if (!store_delete_entry (self, list, kind, normalized, &removed, error))
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  if (!removed)
-    {
-      store_rollback (self);
-      g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
-                   _("The %s %s is not on %s"),
-                   sc_entry_kind_to_string (kind), normalized, list_description (list));
-      return FALSE;
-    }
-
-  return store_commit (self, error);
+  return store_begin_write (self, error) &&
+         store_end (self, store_delete_entry (self, list, kind, normalized, TRUE, error), error);
 }
 
 GPtrArray *
@@ -1162,13 +1149,31 @@ store_read_sets (ScStore          *self,
   return rc == SQLITE_DONE || store_fail (self, rc, error);
 }
 
+static gboolean
+store_read_trust_settings (ScStore          *self,
+                           ScTrustSettings  *settings,
+                           GError          **error)
+{
+  g_autofree char *policy = NULL;
+
+  if (!store_read_blobs (self, "SELECT der FROM issuers ORDER BY added, fingerprint",
+                         settings->anchors, error) ||
+      !store_read_blobs (self, "SELECT der FROM crls ORDER BY added, fingerprint",
+                         settings->crls, error) ||
+      !store_read_sets (self, settings, error) ||
+      !store_read_setting (self, "policy", &policy, error))
+    return FALSE;
+
+  settings->policy = policy_from_db (policy);
+  return TRUE;
+}
+
 ScTrustSettings *
 sc_store_load_trust_settings (ScStore  *self,
                               GError  **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(ScTrustSettings) settings = NULL;
-  g_autofree char *policy = NULL;
 
   g_return_val_if_fail (SC_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -1176,22 +1181,10 @@ sc_store_load_trust_settings (ScStore  *self,
   locker = g_mutex_locker_new (&self->lock);
   settings = sc_trust_settings_new ();
 
-  if (!store_begin_read (self, error))
+  if (!store_begin_read (self, error) ||
+      !store_end (self, store_read_trust_settings (self, settings, error), error))
     return NULL;
 
-  if (!store_read_blobs (self, "SELECT der FROM issuers ORDER BY added, fingerprint",
-                         settings->anchors, error) ||
-      !store_read_blobs (self, "SELECT der FROM crls ORDER BY added, fingerprint",
-                         settings->crls, error) ||
-      !store_read_sets (self, settings, error) ||
-      !store_read_setting (self, "policy", &policy, error) ||
-      !store_commit (self, error))
-    {
-      store_rollback (self);
-      return NULL;
-    }
-
-  settings->policy = policy_from_db (policy);
   return g_steal_pointer (&settings);
 }
 
@@ -1324,8 +1317,34 @@ out:
   return ok;
 }
 
-/* Runs sql, a DELETE taking a fingerprint, in a transaction of its own;
- * what names the deleted thing in errors. */
+/* Runs sql, a DELETE taking a normalized fingerprint; deleting nothing is
+ * an error, in which what names the missing thing. */
+static gboolean
+store_delete_by_fingerprint (ScStore     *self,
+                             const char  *sql,
+                             const char  *what,
+                             const char  *fingerprint,
+                             GError     **error)
+{
+  g_autoptr(ScStoreStatement) stmt = store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, fingerprint);
+  if (!store_step_done (self, stmt, error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
+                   _("There is no %s with fingerprint %s"), what, fingerprint);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 store_remove_by_fingerprint (ScStore     *self,
                              const char  *sql,
@@ -1334,7 +1353,6 @@ store_remove_by_fingerprint (ScStore     *self,
                              GError     **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(ScStoreStatement) stmt = NULL;
   g_autofree char *normalized = NULL;
 
   normalized = normalize_fingerprint (fingerprint, error);
@@ -1342,33 +1360,32 @@ store_remove_by_fingerprint (ScStore     *self,
     return FALSE;
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!store_begin_write (self, error))
+  return store_begin_write (self, error) &&
+         store_end (self, store_delete_by_fingerprint (self, sql, what, normalized, error),
+                    error);
+}
+
+static gboolean
+store_insert_issuer (ScStore     *self,
+                     const char  *subject,
+                     GBytes      *der,
+                     GError     **error)
+{
+  g_autoptr(ScStoreStatement) stmt = NULL;
+  g_autofree char *fingerprint = sc_fingerprint_of_der (der);
+
+  stmt = store_prepare (self,
+                        "INSERT OR IGNORE INTO issuers (fingerprint, subject, der, added) "
+                        "VALUES (?, ?, ?, ?)",
+                        error);
+  if (stmt == NULL)
     return FALSE;
 
-  stmt = store_prepare (self, sql, error);
-  if (stmt == NULL)
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  bind_text (stmt, 1, normalized);
-  if (!store_step_done (self, stmt, error))
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  if (sqlite3_changes (self->db) == 0)
-    {
-      store_rollback (self);
-      g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
-                   _("There is no %s with fingerprint %s"), what, normalized);
-      return FALSE;
-    }
-
-  g_clear_pointer (&stmt, sc_store_statement_release);
-  return store_commit (self, error);
+  bind_text (stmt, 1, fingerprint);
+  bind_text (stmt, 2, subject);
+  bind_bytes (stmt, 3, der);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
+  return store_step_done (self, stmt, error);
 }
 
 gboolean
@@ -1377,10 +1394,8 @@ sc_store_add_issuer (ScStore  *self,
                      GError  **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(ScStoreStatement) stmt = NULL;
   g_autoptr(GBytes) canonical = NULL;
   g_autofree char *subject = NULL;
-  g_autofree char *fingerprint = NULL;
 
   g_return_val_if_fail (SC_IS_STORE (self), FALSE);
   g_return_val_if_fail (der != NULL, FALSE);
@@ -1389,34 +1404,9 @@ sc_store_add_issuer (ScStore  *self,
   if (!parse_issuer (der, &canonical, &subject, error))
     return FALSE;
 
-  fingerprint = sc_fingerprint_of_der (canonical);
-
   locker = g_mutex_locker_new (&self->lock);
-  if (!store_begin_write (self, error))
-    return FALSE;
-
-  stmt = store_prepare (self,
-                        "INSERT OR IGNORE INTO issuers (fingerprint, subject, der, added) "
-                        "VALUES (?, ?, ?, ?)",
-                        error);
-  if (stmt == NULL)
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  bind_text (stmt, 1, fingerprint);
-  bind_text (stmt, 2, subject);
-  bind_bytes (stmt, 3, canonical);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  if (!store_step_done (self, stmt, error))
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  g_clear_pointer (&stmt, sc_store_statement_release);
-  return store_commit (self, error);
+  return store_begin_write (self, error) &&
+         store_end (self, store_insert_issuer (self, subject, canonical, error), error);
 }
 
 gboolean
@@ -1473,13 +1463,36 @@ sc_store_list_issuers (ScStore  *self,
   return g_steal_pointer (&issuers);
 }
 
+static gboolean
+store_insert_crl (ScStore           *self,
+                  const ScCrlEntry  *entry,
+                  GError           **error)
+{
+  g_autoptr(ScStoreStatement) stmt = NULL;
+
+  stmt = store_prepare (self,
+                        "INSERT OR IGNORE INTO crls "
+                        "(fingerprint, issuer, this_update, next_update, der, added) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_text (stmt, 1, entry->fingerprint);
+  bind_text (stmt, 2, entry->issuer);
+  sqlite3_bind_int64 (stmt, 3, entry->this_update);
+  sqlite3_bind_int64 (stmt, 4, entry->next_update);
+  bind_bytes (stmt, 5, entry->der);
+  sqlite3_bind_int64 (stmt, 6, now_seconds ());
+  return store_step_done (self, stmt, error);
+}
+
 gboolean
 sc_store_add_crl (ScStore  *self,
                   GBytes   *der,
                   GError  **error)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(ScStoreStatement) stmt = NULL;
   g_autoptr(ScCrlEntry) entry = g_new0 (ScCrlEntry, 1);
 
   g_return_val_if_fail (SC_IS_STORE (self), FALSE);
@@ -1490,34 +1503,8 @@ sc_store_add_crl (ScStore  *self,
     return FALSE;
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!store_begin_write (self, error))
-    return FALSE;
-
-  stmt = store_prepare (self,
-                        "INSERT OR IGNORE INTO crls "
-                        "(fingerprint, issuer, this_update, next_update, der, added) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        error);
-  if (stmt == NULL)
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  bind_text (stmt, 1, entry->fingerprint);
-  bind_text (stmt, 2, entry->issuer);
-  sqlite3_bind_int64 (stmt, 3, entry->this_update);
-  sqlite3_bind_int64 (stmt, 4, entry->next_update);
-  bind_bytes (stmt, 5, entry->der);
-  sqlite3_bind_int64 (stmt, 6, now_seconds ());
-  if (!store_step_done (self, stmt, error))
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  g_clear_pointer (&stmt, sc_store_statement_release);
-  return store_commit (self, error);
+  return store_begin_write (self, error) &&
+         store_end (self, store_insert_crl (self, entry, error), error);
 }
 
 gboolean
@@ -1628,16 +1615,8 @@ sc_store_add_knock (ScStore        *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!store_begin_write (self, error))
-    return FALSE;
-
-  if (!store_insert_knock (self, knock, error))
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  return store_commit (self, error);
+  return store_begin_write (self, error) &&
+         store_end (self, store_insert_knock (self, knock, error), error);
 }
 
 /* Newest first means most recently recorded: by id, the order in which
@@ -1818,17 +1797,14 @@ sc_store_record_request (ScStore     *self,
     return 0;
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!store_begin_write (self, error))
+  if (!store_begin_write (self, error) ||
+      !store_end (self,
+                  store_upsert_request (self, normalized, user_id, name, certificate_pem,
+                                        greeting, address, &id, error),
+                  error))
     return 0;
 
-  if (!store_upsert_request (self, normalized, user_id, name, certificate_pem, greeting,
-                             address, &id, error))
-    {
-      store_rollback (self);
-      return 0;
-    }
-
-  return store_commit (self, error) ? id : 0;
+  return id;
 }
 
 ScRequest *
@@ -1938,7 +1914,6 @@ store_apply_request_state (ScStore         *self,
                            GError         **error)
 {
   g_autoptr(ScRequest) request = NULL;
-  gboolean removed;
 
   if (!store_read_request (self, "SELECT " REQUEST_COLUMNS " FROM requests WHERE id = ?",
                            id, NULL, &request, error))
@@ -1960,7 +1935,7 @@ store_apply_request_state (ScStore         *self,
       return store_insert_entry (self, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT,
                                  request->fingerprint, request->name, error) &&
              store_delete_entry (self, SC_LIST_BLOCK, SC_ENTRY_FINGERPRINT,
-                                 request->fingerprint, &removed, error);
+                                 request->fingerprint, FALSE, error);
 
     case SC_REQUEST_BLOCKED:
       return store_insert_entry (self, SC_LIST_BLOCK, SC_ENTRY_FINGERPRINT,
@@ -1986,16 +1961,8 @@ sc_store_set_request_state (ScStore         *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!store_begin_write (self, error))
-    return FALSE;
-
-  if (!store_apply_request_state (self, id, state, error))
-    {
-      store_rollback (self);
-      return FALSE;
-    }
-
-  return store_commit (self, error);
+  return store_begin_write (self, error) &&
+         store_end (self, store_apply_request_state (self, id, state, error), error);
 }
 
 /* GObject */
