@@ -182,14 +182,26 @@ get_passphrase (const char *path,
 static int
 identity_error (const GError *error)
 {
-  if (g_error_matches (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_NOT_FOUND))
-    return sc_cli_error ("%s (create one with 'sixchat-cli identity new' or import one)",
-                         error->message);
   if (g_error_matches (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_EXISTS))
-    return sc_cli_error ("%s (give --replace to replace it; the old key is lost)",
-                         error->message);
+    return sc_cli_error ("%s; give --replace to replace it (its key is lost)", error->message);
 
   return sc_cli_error ("%s", error->message);
+}
+
+/* The profile's identity, or NULL after printing an error. */
+static ScIdentity *
+load_identity (const char *profile_dir)
+{
+  g_autoptr(GError) error = NULL;
+  ScIdentity *identity = sc_identity_load (profile_dir, &error);
+
+  if (g_error_matches (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_NOT_FOUND))
+    sc_cli_error ("%s; create one with 'sixchat-cli identity new' or import one",
+                  error->message);
+  else if (identity == NULL)
+    sc_cli_error ("%s", error->message);
+
+  return identity;
 }
 
 static void
@@ -248,15 +260,14 @@ identity_show (const char *profile_dir,
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(ScIdentity) identity = NULL;
-  g_autoptr(GError) error = NULL;
   ScPeerCertificate *certificate;
 
   if (!sc_cli_parse_options ("identity show [--json]", entries, 0, 0, &argc, &argv))
     return SC_EXIT_USAGE;
 
-  identity = sc_identity_load (profile_dir, &error);
+  identity = load_identity (profile_dir);
   if (identity == NULL)
-    return identity_error (error);
+    return SC_EXIT_FAILURE;
 
   certificate = sc_identity_get_certificate (identity);
 
@@ -324,9 +335,9 @@ identity_csr (const char *profile_dir,
   if (!sc_cli_parse_options ("identity csr [--output FILE]", entries, 0, 0, &argc, &argv))
     return SC_EXIT_USAGE;
 
-  identity = sc_identity_load (profile_dir, &error);
+  identity = load_identity (profile_dir);
   if (identity == NULL)
-    return identity_error (error);
+    return SC_EXIT_FAILURE;
 
   pem = sc_identity_create_csr (identity, &error);
   if (pem == NULL)
@@ -404,11 +415,7 @@ identity_import_p12 (const char *profile_dir,
                                                 : SC_IDENTITY_FLAGS_NONE,
                                         &error);
   if (identity == NULL)
-    {
-      if (g_error_matches (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_PASSPHRASE))
-        return sc_cli_error ("wrong passphrase for %s", path);
-      return identity_error (error);
-    }
+    return identity_error (error);
 
   print_created ("Imported", identity);
   return SC_EXIT_OK;
@@ -428,9 +435,9 @@ identity_export_p12 (const char *profile_dir,
     return SC_EXIT_USAGE;
   path = argv[1];
 
-  identity = sc_identity_load (profile_dir, &error);
+  identity = load_identity (profile_dir);
   if (identity == NULL)
-    return identity_error (error);
+    return SC_EXIT_FAILURE;
 
   passphrase = get_passphrase (path, TRUE);
   if (passphrase == NULL)
