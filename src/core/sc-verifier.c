@@ -23,13 +23,14 @@
  * basicConstraints, pathLen, name constraints, key purpose, key sizes,
  * unknown critical extensions), then checked against the rules GnuTLS lacks:
  * validity at an arbitrary time, RFC 5280 structure (serial numbers, key
- * identifiers, extension criticality, CA consistency) and revocation.  The
- * first path that passes wins; if none does, the first failure is reported.
+ * identifiers, extension criticality, CA consistency, sane name constraints),
+ * key types and revocation.  The first path that passes wins; if none does,
+ * the first failure is reported.
  *
  * CRLs are deliberately not given to GnuTLS: with GNUTLS_TL_VERIFY_CRL it
  * drops a CRL that does not verify, and revocation would then fail open.  Here
- * a CRL naming an issuer on the path must verify against it (and the issuer
- * must be allowed to sign CRLs), or the chain is broken. */
+ * a CRL naming an issuer on the path must verify against it, come from an
+ * issuer allowed to sign CRLs and carry a CRL number, or the chain is broken. */
 
 #define OID_SUBJECT_KEY_ID        "2.5.29.14"
 #define OID_NAME_CONSTRAINTS      "2.5.29.30"
