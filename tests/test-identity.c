@@ -353,6 +353,7 @@ test_create_load (void)
   g_assert_true (g_str_has_prefix (key_file, PKCS8_HEADER));
   g_assert_cmpmem (g_bytes_get_data (key_pem, NULL), g_bytes_get_size (key_pem),
                    key_file, strlen (key_file));
+  g_assert_cmpstr (g_bytes_get_data (key_pem, NULL), ==, key_file);
 
   loaded = sc_identity_load (profile, &error);
   g_assert_no_error (error);
@@ -1041,6 +1042,9 @@ test_pkcs12_import_openssl (void)
   g_autofree char *leaf = NULL;
   g_autofree char *single = NULL;
   g_autofree char *chained = NULL;
+  g_autofree char *unchecked = NULL;
+  g_autofree char *unchecked_profile = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (!have_tools ())
     return;
@@ -1054,6 +1058,16 @@ test_pkcs12_import_openssl (void)
   RUN_TOOL ("openssl", "pkcs12", "-export", "-inkey", key, "-in", crt, "-name", "Bob",
             "-passout", "env:" PASSPHRASE_VARIABLE, "-out", single);
   assert_pkcs12_imports (single, crt, "bob@example.org", 1);
+
+  /* Without a MAC nothing vouches for the passphrase or the contents. */
+  unchecked = g_build_filename (root, "bob-nomac.p12", NULL);
+  unchecked_profile = g_build_filename (root, "unchecked", NULL);
+  RUN_TOOL ("openssl", "pkcs12", "-export", "-inkey", key, "-in", crt, "-nomac",
+            "-passout", "env:" PASSPHRASE_VARIABLE, "-out", unchecked);
+  g_assert_null (sc_identity_import_pkcs12 (unchecked_profile, unchecked, PASSPHRASE,
+                                            SC_IDENTITY_FLAGS_NONE, &error));
+  g_assert_error (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "no MAC"));
 
   ca_key = openssl_key (root, "ca", "EC", "ec_paramgen_curve:P-256");
   ca_crt = openssl_self_signed (root, "ca", ca_key, "/CN=OpenSSL Test CA");

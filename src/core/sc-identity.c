@@ -52,17 +52,16 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_pkcs12_t, gnutls_pkcs12_deinit, NULL)
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_pkcs12_bag_t, gnutls_pkcs12_bag_deinit, NULL)
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_key_purposes_t, gnutls_x509_key_purpose_deinit, NULL)
 
-/* A view of bytes, for GnuTLS; FALSE when they are too many for it. */
-static gboolean
+/* A view of bytes, for GnuTLS; read_file() keeps them few enough. */
+static void
 datum_of_bytes (GBytes         *bytes,
                 gnutls_datum_t *datum)
 {
   gsize size;
 
   datum->data = (unsigned char *) g_bytes_get_data (bytes, &size);
+  g_assert (size <= G_MAXUINT);
   datum->size = size;
-
-  return size <= G_MAXUINT;
 }
 
 static GBytes *
@@ -111,6 +110,14 @@ read_file (const char  *path,
       return NULL;
     }
 
+  if (length > G_MAXUINT)
+    {
+      g_set_error (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_PARSE,
+                   "“%s” is far too large for a key or a PKCS#12 file", path);
+      g_free (contents);
+      return NULL;
+    }
+
   return g_bytes_new_take (contents, length);
 }
 
@@ -149,8 +156,8 @@ key_from_file (const char  *path,
       return NULL;
     }
 
+  datum_of_bytes (pem, &datum);
   if ((ret = gnutls_x509_privkey_init (&key)) < 0 ||
-      (ret = datum_of_bytes (pem, &datum) ? 0 : GNUTLS_E_BASE64_DECODING_ERROR) < 0 ||
       (ret = gnutls_x509_privkey_import2 (key, &datum, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0)
     {
       g_set_error (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_PARSE,
@@ -162,6 +169,7 @@ key_from_file (const char  *path,
   return g_steal_pointer (&key);
 }
 
+/* PEM text, with a NUL after its last byte so it also reads as a string. */
 static GBytes *
 key_to_pkcs8_pem (gnutls_x509_privkey_t key)
 {
@@ -172,7 +180,7 @@ key_to_pkcs8_pem (gnutls_x509_privkey_t key)
                                            GNUTLS_PKCS_PLAIN, &pem);
   g_assert (ret == 0);
 
-  return bytes_take_datum (&pem);
+  return g_bytes_new_take (g_strndup ((const char *) pem.data, pem.size), pem.size);
 }
 
 /* One member of a parsed chain as GnuTLS sees it; NULL only on failure to
@@ -867,8 +875,8 @@ parse_pkcs12 (const char             *path,
   if (contents == NULL)
     return FALSE;
 
+  datum_of_bytes (contents, &datum);
   if ((ret = gnutls_pkcs12_init (&p12)) < 0 ||
-      (ret = datum_of_bytes (contents, &datum) ? 0 : GNUTLS_E_ASN1_DER_ERROR) < 0 ||
       (ret = gnutls_pkcs12_import (p12, &datum, GNUTLS_X509_FMT_DER, 0)) < 0)
     {
       g_set_error (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_PARSE,
@@ -877,6 +885,12 @@ parse_pkcs12 (const char             *path,
     }
 
   ret = gnutls_pkcs12_verify_mac (p12, passphrase);
+  if (ret == GNUTLS_E_ASN1_ELEMENT_NOT_FOUND)
+    {
+      g_set_error (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_PARSE,
+                   "“%s” has no MAC to check the passphrase and the contents with", path);
+      return FALSE;
+    }
   if (ret == 0)
     ret = gnutls_pkcs12_simple_parse (p12, passphrase, key, &chain, &chain_length,
                                       NULL, NULL, NULL, GNUTLS_PKCS12_SP_INCLUDE_SELF_SIGNED);

@@ -38,8 +38,8 @@ gboolean            sc_identity_exists            (const char       *profile_dir
 ScIdentity         *sc_identity_load              (const char       *profile_dir,
                                                    GError          **error);
 /* ECDSA P-256 key, self-signed certificate: CN = name, subject UID and SAN
- * rfc822Name = user_id, keyUsage digitalSignature, EKU clientAuth+serverAuth,
- * valid for two years. */
+ * rfc822Name = user_id (stored as sc_user_id_normalize() gives it),
+ * keyUsage digitalSignature, EKU clientAuth+serverAuth, valid for two years. */
 ScIdentity         *sc_identity_create            (const char       *profile_dir,
                                                    const char       *name,
                                                    const char       *user_id,
@@ -49,7 +49,8 @@ ScIdentity         *sc_identity_create            (const char       *profile_dir
 char               *sc_identity_create_csr        (ScIdentity       *self,
                                                    GError          **error);
 /* cert_path: PEM chain, leaf first.  key_path NULL keeps the profile's key
- * (the answer to a CSR); either way the leaf must match the key. */
+ * (the answer to a CSR) and needs no REPLACE; either way the leaf must match
+ * the key. */
 ScIdentity         *sc_identity_import            (const char       *profile_dir,
                                                    const char       *cert_path,
                                                    const char       *key_path,
@@ -71,7 +72,8 @@ ScPeerCertificate  *sc_identity_get_certificate   (ScIdentity       *self);
 const char         *sc_identity_get_user_id       (ScIdentity       *self);
 const char         *sc_identity_get_name          (ScIdentity       *self);
 const char         *sc_identity_get_fingerprint   (ScIdentity       *self);
-/* The private key as PEM (PKCS#8), for building TLS credentials. */
+/* The private key as PEM (PKCS#8), for building TLS credentials; transfer
+ * none.  The data is followed by a NUL (not counted) so it reads as a string. */
 GBytes             *sc_identity_get_key_pem       (ScIdentity       *self);
 
 G_END_DECLS
