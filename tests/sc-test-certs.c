@@ -177,7 +177,8 @@ sc_test_cert_new (const ScTestCertSpec *spec,
 
   check (gnutls_x509_crt_set_basic_constraints (cert->crt, spec->is_ca ? 1 : 0, -1));
   if (spec->is_ca)
-    key_usage = GNUTLS_KEY_KEY_CERT_SIGN | (spec->ca_no_crl_sign ? 0 : GNUTLS_KEY_CRL_SIGN);
+    key_usage = GNUTLS_KEY_KEY_CERT_SIGN | (spec->ca_no_crl_sign ? 0 : GNUTLS_KEY_CRL_SIGN)
+                | (spec->ca_digital_signature ? GNUTLS_KEY_DIGITAL_SIGNATURE : 0);
   else
     key_usage = GNUTLS_KEY_DIGITAL_SIGNATURE;
   check (gnutls_x509_crt_set_key_usage (cert->crt, key_usage));

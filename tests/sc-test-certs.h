@@ -30,6 +30,7 @@ typedef struct
   const char *email;        /* subject emailAddress */
   gboolean    is_ca;        /* basicConstraints cA=TRUE, keyUsage keyCertSign+cRLSign */
   gboolean    ca_no_crl_sign; /* a CA without cRLSign in its keyUsage */
+  gboolean    ca_digital_signature; /* a CA that may also sign TLS handshakes */
   ScTestEku   eku;
   gint64      not_before;   /* UNIX seconds; 0: now - 1 hour */
   gint64      not_after;    /* UNIX seconds; 0: now + 365 days */

@@ -47,7 +47,7 @@ load_credentials (ScAgentContext  *self,
                   GError         **error)
 {
   g_autofree char *chain_pem = sc_peer_certificate_to_pem (sc_identity_get_certificate (self->identity));
-  g_autoptr(GBytes) key_pem = sc_identity_get_key_pem (self->identity);
+  GBytes *key_pem = sc_identity_get_key_pem (self->identity);
   gnutls_datum_t cert_datum = { (unsigned char *) chain_pem, (unsigned int) strlen (chain_pem) };
   gnutls_datum_t key_datum;
   gsize key_len;

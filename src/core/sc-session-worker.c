@@ -510,6 +510,9 @@ worker_handshake (Worker *w)
       if (!gnutls_error_is_fatal (ret))
         continue;
 
+      /* GnuTLS leaves the fatal alert to us: the peer learns why. */
+      if (ret != GNUTLS_E_FATAL_ALERT_RECEIVED)
+        gnutls_alert_send_appropriate (w->tls, ret);
       handshake_failed (w, ret);
       return FALSE;
     }
@@ -796,7 +799,12 @@ static void
 read_failed (Worker  *w,
              ssize_t  ret)
 {
-  if (ret == 0 || ret == GNUTLS_E_PREMATURE_TERMINATION)
+  if (!w->incoming && !w->got_hello && ret != GNUTLS_E_FATAL_ALERT_RECEIVED)
+    {
+      worker_close (w, SC_CLOSE_TLS_ERROR, "The peer closed the connection before saying hello%s%s",
+                    ret < 0 ? ": " : "", ret < 0 ? gnutls_strerror ((int) ret) : "");
+    }
+  else if (ret == 0 || ret == GNUTLS_E_PREMATURE_TERMINATION)
     {
       if (w->peer_error != NULL)
         worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer reported an error: %s", w->peer_error);
@@ -805,6 +813,8 @@ read_failed (Worker  *w,
     }
   else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED && !w->got_hello)
     {
+      /* TLS 1.3: our side of the handshake was done when the acceptor,
+       * judging our certificate, refused it. */
       worker_close (w, SC_CLOSE_TLS_ERROR, "The peer refused our certificate (%s)",
                     gnutls_alert_get_name (gnutls_alert_get (w->tls)));
     }
@@ -986,23 +996,27 @@ worker_linger (Worker *w)
 
   w->deadline = until;
 
-  /* Deliver a last bye or error frame, then our close_notify. */
-  while (w->out_pos < w->out->len && g_get_monotonic_time () < until)
+  if (w->handshake_done)
     {
-      if (!worker_flush (w))
-        return;
-      if (w->out_pos < w->out->len && worker_wait (w, POLLOUT, -1) == WAIT_TIMEOUT)
-        return;
-    }
+      /* Deliver a last bye or error frame, then our close_notify. */
+      while (w->out_pos < w->out->len && g_get_monotonic_time () < until)
+        {
+          if (!worker_flush (w))
+            return;
+          if (w->out_pos < w->out->len && worker_wait (w, POLLOUT, -1) == WAIT_TIMEOUT)
+            return;
+        }
 
-  while (gnutls_bye (w->tls, GNUTLS_SHUT_WR) == GNUTLS_E_AGAIN)
-    {
-      if (worker_wait (w, POLLOUT, -1) == WAIT_TIMEOUT)
-        return;
+      while (gnutls_bye (w->tls, GNUTLS_SHUT_WR) == GNUTLS_E_AGAIN)
+        {
+          if (worker_wait (w, POLLOUT, -1) == WAIT_TIMEOUT)
+            return;
+        }
     }
 
   /* Closing with unread data would reset the connection and could destroy
-   * what we just sent: read until the peer closes too. */
+   * what we sent last (a bye, an error, a TLS alert): read until the peer
+   * closes too. */
   shutdown (w->fd, SHUT_WR);
   while (g_get_monotonic_time () < until)
     {
@@ -1025,7 +1039,7 @@ worker_finish (Worker *w)
 
   sc_session_mark_finished (w->session);
 
-  if (w->tls != NULL && w->handshake_done)
+  if (w->fd >= 0)
     worker_linger (w);
 
   if (w->socket != NULL)

@@ -247,10 +247,16 @@ void
 sc_session_post (ScSession      *self,
                  ScSessionEvent *event)
 {
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  /* Always through a source: g_main_context_invoke() would run the
+   * callback right here, in the worker, whenever it can acquire the
+   * context (the global default context is every thread's default). */
   event->session = g_object_ref (self);
-  g_main_context_invoke_full (self->owner_context, G_PRIORITY_DEFAULT,
-                              dispatch_event, event,
-                              (GDestroyNotify) sc_session_event_free);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, dispatch_event, event, (GDestroyNotify) sc_session_event_free);
+  g_source_set_static_name (source, "[sixchat] session event");
+  g_source_attach (source, self->owner_context);
 }
 
 ScSessionEvent *

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "sc-profile.h"
+#include "sc-test-agent.h"
+
+static void
+on_message (ScSession  *session,
+            const char *id,
+            gint64      time_ms,
+            const char *body,
+            ScTestPeer *peer)
+{
+  g_ptr_array_add (peer->messages, g_strdup (body));
+}
+
+static void
+on_session_started (ScUserAgent *agent,
+                    ScSession   *session,
+                    ScTestPeer  *peer)
+{
+  g_signal_connect (session, "message-received", G_CALLBACK (on_message), peer);
+}
+
+static void
+on_incoming (ScUserAgent *agent,
+             ScSession   *session,
+             ScTestPeer  *peer)
+{
+  g_ptr_array_add (peer->incoming, g_object_ref (session));
+}
+
+static void
+on_knock (ScUserAgent   *agent,
+          const ScKnock *knock,
+          ScTestPeer    *peer)
+{
+  g_test_message ("knock: %s %s (%s)", sc_verdict_to_string (knock->verdict),
+                  knock->reason, knock->detail);
+  g_ptr_array_add (peer->knocks, g_strdup_printf ("%s %s", sc_verdict_to_string (knock->verdict),
+                                                  knock->reason));
+}
+
+ScTestPeer *
+sc_test_peer_new_for_profile (const char *profile_dir)
+{
+  g_autoptr(GError) error = NULL;
+  ScTestPeer *peer = g_new0 (ScTestPeer, 1);
+
+  peer->profile_dir = g_strdup (profile_dir);
+  peer->identity = sc_identity_load (profile_dir, &error);
+  g_assert_no_error (error);
+  peer->store = sc_profile_open_store (profile_dir, &error);
+  g_assert_no_error (error);
+  peer->agent = sc_user_agent_new (peer->identity, peer->store, &error);
+  g_assert_no_error (error);
+  peer->messages = g_ptr_array_new_with_free_func (g_free);
+  peer->knocks = g_ptr_array_new_with_free_func (g_free);
+  peer->incoming = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_signal_connect (peer->agent, "session-started", G_CALLBACK (on_session_started), peer);
+  g_signal_connect (peer->agent, "incoming-session", G_CALLBACK (on_incoming), peer);
+  g_signal_connect (peer->agent, "knock", G_CALLBACK (on_knock), peer);
+
+  return peer;
+}
+
+ScTestPeer *
+sc_test_peer_new (const char *parent_dir,
+                  const char *name,
+                  const char *user_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (parent_dir, name, NULL);
+  g_autoptr(ScIdentity) identity = sc_identity_create (dir, name, user_id, SC_IDENTITY_FLAGS_NONE, &error);
+
+  g_assert_no_error (error);
+  return sc_test_peer_new_for_profile (dir);
+}
+
+void
+sc_test_peer_free (ScTestPeer *peer)
+{
+  if (peer == NULL)
+    return;
+
+  sc_user_agent_shutdown (peer->agent);
+  if (!sc_test_wait_idle (peer->agent, 10))
+    g_error ("%s: %u session threads still run, %u sessions listed",
+             sc_identity_get_user_id (peer->identity), sc_user_agent_get_n_running (peer->agent),
+             g_list_model_get_n_items (sc_user_agent_get_sessions (peer->agent)));
+  /* Deliver the sessions' last events so every object is released. */
+  sc_test_spin (10);
+
+  g_ptr_array_unref (peer->incoming);
+  g_assert_finalize_object (peer->agent);
+  g_clear_object (&peer->identity);
+  g_clear_object (&peer->store);
+  g_ptr_array_unref (peer->messages);
+  g_ptr_array_unref (peer->knocks);
+  g_free (peer->profile_dir);
+  g_free (peer);
+}
+
+char *
+sc_test_peer_listen (ScTestPeer *peer,
+                     const char *address)
+{
+  g_autoptr(GError) error = NULL;
+
+  sc_user_agent_set_listen_address (peer->agent, address);
+  sc_user_agent_set_port (peer->agent, 0);
+  sc_user_agent_listen (peer->agent, &error);
+  g_assert_no_error (error);
+
+  if (strchr (address, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", address, sc_user_agent_get_port (peer->agent));
+  return g_strdup_printf ("%s:%u", address, sc_user_agent_get_port (peer->agent));
+}
+
+void
+sc_test_peer_pin (ScTestPeer *peer,
+                  ScTestPeer *other)
+{
+  g_autoptr(GError) error = NULL;
+
+  sc_store_add_entry (peer->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT,
+                      sc_identity_get_fingerprint (other->identity), NULL, &error);
+  g_assert_no_error (error);
+}
+
+ScSession *
+sc_test_peer_dial (ScTestPeer *peer,
+                   ScTestPeer *callee,
+                   const char *address)
+{
+  g_autoptr(GError) error = NULL;
+  ScSession *session = sc_user_agent_connect (peer->agent, sc_identity_get_user_id (callee->identity),
+                                              address, NULL, &error);
+
+  g_assert_no_error (error);
+  return session;
+}
+
+static gboolean
+on_wait_timeout (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gconstpointer data, gconstpointer arg);
+
+static gboolean
+spin_until (Condition     condition,
+            gconstpointer data,
+            gconstpointer arg,
+            guint         timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, on_wait_timeout, &timed_out);
+
+  while (!condition (data, arg) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return condition (data, arg);
+}
+
+static gboolean
+state_reached (gconstpointer data,
+               gconstpointer arg)
+{
+  return (int) sc_session_get_state ((ScSession *) data) >= GPOINTER_TO_INT (arg);
+}
+
+gboolean
+sc_test_wait_state (ScSession      *session,
+                    ScSessionState  state,
+                    guint           timeout_s)
+{
+  spin_until (state_reached, session, GINT_TO_POINTER (state), timeout_s * 1000);
+  return sc_session_get_state (session) == state;
+}
+
+static gboolean
+len_reached (gconstpointer data,
+             gconstpointer arg)
+{
+  return ((GPtrArray *) data)->len >= GPOINTER_TO_UINT (arg);
+}
+
+gboolean
+sc_test_wait_len (GPtrArray *array,
+                  guint      n,
+                  guint      timeout_s)
+{
+  return spin_until (len_reached, array, GUINT_TO_POINTER (n), timeout_s * 1000);
+}
+
+static gboolean
+agent_idle (gconstpointer data,
+            gconstpointer arg)
+{
+  return sc_user_agent_get_n_running ((ScUserAgent *) data) == 0;
+}
+
+static gboolean
+keep_polling (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+sc_test_wait_idle (ScUserAgent *agent,
+                   guint        timeout_s)
+{
+  /* A thread stops counting without waking the main context: poll. */
+  guint id = g_timeout_add (10, keep_polling, NULL);
+  gboolean idle = spin_until (agent_idle, agent, NULL, timeout_s * 1000);
+
+  g_source_remove (id);
+  return idle;
+}
+
+static gboolean
+never (gconstpointer data,
+       gconstpointer arg)
+{
+  return FALSE;
+}
+
+void
+sc_test_spin (guint ms)
+{
+  spin_until (never, NULL, NULL, ms);
+}

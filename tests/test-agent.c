@@ -1,0 +1,957 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Two or more real user agents on loopback, real TLS handshakes between
+ * real sockets, and hostile clients written with GnuTLS and raw TCP. */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <gnutls/gnutls.h>
+
+#include "sc-test-agent.h"
+#include "sc-test-certs.h"
+#include "sc-test-util.h"
+
+typedef struct
+{
+  char       *dir;
+  ScTestPeer *alice;
+  ScTestPeer *bob;
+  char       *alice_address;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *listen = data != NULL ? data : "::1";
+
+  f->dir = sc_test_dir_new ("sixchat-agent");
+  f->alice = sc_test_peer_new (f->dir, "Alice", "alice@example.org");
+  f->bob = sc_test_peer_new (f->dir, "Bob", "bob@example.org");
+  f->alice_address = sc_test_peer_listen (f->alice, listen);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&f->alice, sc_test_peer_free);
+  g_clear_pointer (&f->bob, sc_test_peer_free);
+  g_free (f->alice_address);
+  sc_test_dir_free (f->dir);
+}
+
+static ScSession *
+incoming_session (ScTestPeer *peer)
+{
+  g_assert_true (sc_test_wait_len (peer->incoming, 1, 10));
+  return g_ptr_array_index (peer->incoming, peer->incoming->len - 1);
+}
+
+static gboolean
+has_knock (ScTestPeer *peer,
+           const char *knock)
+{
+  for (guint i = 0; i < peer->knocks->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (peer->knocks, i), knock) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+assert_knock (ScTestPeer *peer,
+              const char *knock)
+{
+  gboolean found = FALSE;
+
+  for (guint tries = 0; tries < 100 && !found; tries++)
+    {
+      found = has_knock (peer, knock);
+      if (!found)
+        sc_test_spin (50);
+    }
+
+  if (!found)
+    {
+      g_autofree char *all = NULL;
+
+      g_ptr_array_add (peer->knocks, NULL);
+      all = g_strjoinv (", ", (char **) peer->knocks->pdata);
+      g_ptr_array_remove_index (peer->knocks, peer->knocks->len - 1);
+      g_error ("expected knock “%s”, got: %s", knock, all);
+    }
+}
+
+/* Chat both ways */
+
+static void
+on_receipt (ScSession  *session,
+            const char *id,
+            GPtrArray  *receipts)
+{
+  g_ptr_array_add (receipts, g_strdup (id));
+}
+
+static void
+test_chat_both_ways (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) bob_receipts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) alice_receipts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(ScSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id1 = NULL;
+  g_autofree char *id2 = NULL;
+  ScSession *answer;
+  const ScTrustDecision *decision;
+
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+
+  session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+  g_signal_connect (session, "receipt-received", G_CALLBACK (on_receipt), bob_receipts);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
+
+  decision = sc_session_get_decision (session);
+  g_assert_cmpint (decision->verdict, ==, SC_VERDICT_ALLOW);
+  g_assert_cmpint (decision->reason, ==, SC_REASON_PINNED);
+  g_assert_cmpstr (sc_peer_certificate_get_user_id (sc_session_get_peer_certificate (session)),
+                   ==, "alice@example.org");
+  g_assert_cmpstr (sc_session_get_peer_name (session), ==, "Alice");
+
+  answer = incoming_session (f->alice);
+  g_assert_true (sc_test_wait_state (answer, SC_SESSION_STATE_OPEN, 10));
+  g_assert_cmpstr (sc_session_get_peer_user_id (answer), ==, "bob@example.org");
+  g_assert_cmpint (sc_session_get_decision (answer)->reason, ==, SC_REASON_PINNED);
+  g_signal_connect (answer, "receipt-received", G_CALLBACK (on_receipt), alice_receipts);
+
+  id1 = sc_session_send_message (session, "Hello Alice ✓", &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_test_wait_len (f->alice->messages, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f->alice->messages, 0), ==, "Hello Alice ✓");
+  g_assert_true (sc_test_wait_len (bob_receipts, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (bob_receipts, 0), ==, id1);
+
+  id2 = sc_session_send_message (answer, "Hi Bob\nsecond line", &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_test_wait_len (f->bob->messages, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f->bob->messages, 0), ==, "Hi Bob\nsecond line");
+  g_assert_true (sc_test_wait_len (alice_receipts, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (alice_receipts, 0), ==, id2);
+
+  sc_session_close (session);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_CLOSED, 10));
+  g_assert_cmpint (sc_session_get_close_reason (session), ==, SC_CLOSE_LOCAL);
+  g_assert_true (sc_test_wait_state (answer, SC_SESSION_STATE_CLOSED, 10));
+  g_assert_cmpint (sc_session_get_close_reason (answer), ==, SC_CLOSE_PEER_BYE);
+
+  assert_knock (f->alice, "allow pinned");
+  assert_knock (f->bob, "allow pinned");
+}
+
+/* Refusals between two agents */
+
+static void
+assert_refused_in_handshake (Fixture       *f,
+                             ScCloseReason  expected)
+{
+  g_autoptr(ScSession) session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+  g_autofree char *id = sc_session_send_message (session, "must never arrive", NULL);
+
+  g_assert_nonnull (id);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_CLOSED, 10));
+  g_test_message ("closed: %s", sc_session_get_close_message (session));
+  g_assert_cmpint (sc_session_get_close_reason (session), ==, expected);
+  sc_test_spin (100);
+  g_assert_cmpuint (f->alice->messages->len, ==, 0);
+  g_assert_cmpuint (f->alice->incoming->len, ==, 0);
+}
+
+static void
+test_reject_blocked_user (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  sc_test_peer_pin (f->bob, f->alice);
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_store_add_entry (f->alice->store, SC_LIST_BLOCK, SC_ENTRY_USER, "BOB@example.org", NULL, &error);
+  g_assert_no_error (error);
+
+  assert_refused_in_handshake (f, SC_CLOSE_TLS_ERROR);
+  assert_knock (f->alice, "reject blocked-user");
+}
+
+static void
+test_reject_policy (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  sc_test_peer_pin (f->bob, f->alice);
+  sc_store_set_policy (f->alice->store, SC_POLICY_REJECT, &error);
+  g_assert_no_error (error);
+
+  assert_refused_in_handshake (f, SC_CLOSE_TLS_ERROR);
+  assert_knock (f->alice, "reject stranger-self-signed");
+}
+
+static void
+test_reject_outgoing (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Bob blocks Alice: his own dial refuses her certificate. */
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_store_add_entry (f->bob->store, SC_LIST_BLOCK, SC_ENTRY_FINGERPRINT,
+                      sc_identity_get_fingerprint (f->alice->identity), NULL, &error);
+  g_assert_no_error (error);
+
+  assert_refused_in_handshake (f, SC_CLOSE_REJECTED);
+  assert_knock (f->bob, "reject blocked-fingerprint");
+}
+
+static void
+test_wrong_peer (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(ScSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+  session = sc_user_agent_connect (f->bob->agent, "carol@example.org", f->alice_address, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_CLOSED, 10));
+  g_assert_cmpint (sc_session_get_close_reason (session), ==, SC_CLOSE_WRONG_PEER);
+  g_assert_nonnull (strstr (sc_session_get_close_message (session), "carol@example.org"));
+  g_assert_nonnull (strstr (sc_session_get_close_message (session), "alice@example.org"));
+  g_assert_cmpuint (f->alice->incoming->len, ==, 0);
+  assert_knock (f->bob, "reject wrong-peer");
+}
+
+static void
+test_connection_refused (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GSocket) probe = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(ScSession) session = NULL;
+  g_autofree char *address = NULL;
+
+  /* A port that was free a moment ago and has no listener. */
+  g_assert_true (g_socket_bind (probe, any_port, FALSE, NULL));
+  bound = g_socket_get_local_address (probe, NULL);
+  address = g_strdup_printf ("[::1]:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (probe, NULL);
+
+  session = sc_test_peer_dial (f->bob, f->alice, address);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_CLOSED, 10));
+  g_assert_cmpint (sc_session_get_close_reason (session), ==, SC_CLOSE_REFUSED);
+}
+
+static void
+test_listen_port_busy (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  sc_user_agent_set_listen_address (f->bob->agent, "::1");
+  sc_user_agent_set_port (f->bob->agent, sc_user_agent_get_port (f->alice->agent));
+  g_assert_false (sc_user_agent_listen (f->bob->agent, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
+  g_assert_nonnull (strstr (error->message, "already in use"));
+}
+
+/* Contact requests */
+
+static ScSession *
+start_request (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  ScSession *session;
+  ScSession *answer;
+
+  sc_test_peer_pin (f->bob, f->alice);
+  session = sc_user_agent_connect (f->bob->agent, "alice@example.org", f->alice_address,
+                                   "Hi Alice, Bob from the conference", &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_PENDING, 10));
+
+  answer = incoming_session (f->alice);
+  g_assert_cmpint (sc_session_get_state (answer), ==, SC_SESSION_STATE_PENDING);
+  g_assert_cmpint (sc_session_get_decision (answer)->verdict, ==, SC_VERDICT_ASK);
+  g_assert_cmpint (sc_session_get_decision (answer)->reason, ==, SC_REASON_STRANGER_SELF_SIGNED);
+  g_assert_cmpstr (sc_session_get_greeting (answer), ==, "Hi Alice, Bob from the conference");
+  g_assert_cmpint (sc_session_get_request_id (answer), >, 0);
+  assert_knock (f->alice, "ask stranger-self-signed");
+
+  return session;
+}
+
+static void
+on_decided (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+
+  sc_user_agent_decide_request_finish (SC_USER_AGENT (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) data = TRUE;
+}
+
+static void
+decide (ScTestPeer     *peer,
+        gint64          request_id,
+        ScRequestState  state)
+{
+  gboolean done = FALSE;
+
+  sc_user_agent_decide_request_async (peer->agent, request_id, state, NULL, on_decided, &done);
+  g_assert_true (sc_test_wait_for (&done, 10));
+}
+
+static void
+test_request_accept (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(ScSession) session = start_request (f);
+  g_autoptr(ScRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  ScSession *answer = incoming_session (f->alice);
+
+  /* Written while pending: held until the request is accepted. */
+  id = sc_session_send_message (session, "waiting for you", &error);
+  g_assert_no_error (error);
+  sc_test_spin (300);
+  g_assert_cmpuint (f->alice->messages->len, ==, 0);
+
+  decide (f->alice, sc_session_get_request_id (answer), SC_REQUEST_ACCEPTED);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
+  g_assert_true (sc_test_wait_state (answer, SC_SESSION_STATE_OPEN, 10));
+  g_assert_true (sc_test_wait_len (f->alice->messages, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f->alice->messages, 0), ==, "waiting for you");
+
+  request = sc_store_get_request (f->alice->store, sc_session_get_request_id (answer), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (request->state, ==, SC_REQUEST_ACCEPTED);
+  g_assert_cmpstr (request->greeting, ==, "Hi Alice, Bob from the conference");
+
+  /* Bob is now on the allow list: the next call opens at once. */
+  {
+    g_autoptr(ScSession) again = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+
+    g_assert_true (sc_test_wait_state (again, SC_SESSION_STATE_OPEN, 10));
+    g_assert_cmpint (sc_session_get_decision (incoming_session (f->alice))->reason, ==, SC_REASON_PINNED);
+  }
+}
+
+static void
+test_request_decline (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(ScSession) session = start_request (f);
+  g_autoptr(ScRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = sc_session_send_message (session, "never delivered", NULL);
+  ScSession *answer = incoming_session (f->alice);
+  gint64 request_id = sc_session_get_request_id (answer);
+
+  decide (f->alice, request_id, SC_REQUEST_DECLINED);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_CLOSED, 10));
+  g_assert_cmpint (sc_session_get_close_reason (session), ==, SC_CLOSE_DECLINED);
+  g_assert_true (sc_test_wait_state (answer, SC_SESSION_STATE_CLOSED, 10));
+  g_assert_cmpuint (f->alice->messages->len, ==, 0);
+
+  /* Undo: the request is pending again, still in the inbox. */
+  decide (f->alice, request_id, SC_REQUEST_PENDING);
+  request = sc_store_get_request (f->alice->store, request_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (request->state, ==, SC_REQUEST_PENDING);
+}
+
+static void
+test_request_block (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(ScSession) session = start_request (f);
+  ScSession *answer = incoming_session (f->alice);
+
+  decide (f->alice, sc_session_get_request_id (answer), SC_REQUEST_BLOCKED);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_CLOSED, 10));
+  g_assert_cmpint (sc_session_get_close_reason (session), ==, SC_CLOSE_DECLINED);
+
+  /* The next attempt is refused inside the handshake. */
+  g_ptr_array_set_size (f->alice->incoming, 0);
+  assert_refused_in_handshake (f, SC_CLOSE_TLS_ERROR);
+  assert_knock (f->alice, "reject blocked-fingerprint");
+}
+
+static void
+test_request_survives_hangup (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(ScSession) session = start_request (f);
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sc_session_close (session);
+  g_assert_true (sc_test_wait_state (incoming_session (f->alice), SC_SESSION_STATE_CLOSED, 10));
+
+  requests = sc_store_list_requests (f->alice->store, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (requests->len, ==, 1);
+  g_assert_cmpstr (((ScRequest *) g_ptr_array_index (requests, 0))->user_id, ==, "bob@example.org");
+}
+
+/* Many sessions */
+
+static void
+test_concurrent_sessions (Fixture       *f,
+                          gconstpointer  data)
+{
+  const guint n = 50;
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func (g_free);
+
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+
+  for (guint i = 0; i < n; i++)
+    {
+      ScSession *session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+      g_autofree char *body = g_strdup_printf ("message %u", i);
+      g_autofree char *id = sc_session_send_message (session, body, NULL);
+
+      g_assert_nonnull (id);
+      g_signal_connect (session, "receipt-received", G_CALLBACK (on_receipt), receipts);
+      g_ptr_array_add (sessions, session);
+    }
+
+  g_assert_true (sc_test_wait_len (f->alice->messages, n, 60));
+  g_assert_true (sc_test_wait_len (receipts, n, 60));
+  g_assert_cmpuint (f->alice->incoming->len, ==, n);
+
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (sc_session_get_state (g_ptr_array_index (sessions, i)), ==, SC_SESSION_STATE_OPEN);
+}
+
+/* Hostile and broken clients */
+
+static int
+raw_connect (Fixture *f)
+{
+  struct sockaddr_in6 address = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+  struct timeval timeout = { .tv_sec = 15 };
+  int fd = socket (AF_INET6, SOCK_STREAM, 0);
+
+  address.sin6_port = htons (sc_user_agent_get_port (f->alice->agent));
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (connect (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+
+  return fd;
+}
+
+/* A blocking GnuTLS client run in a thread, so the agent can work on the
+ * main context meanwhile. */
+typedef struct
+{
+  int         fd;
+  const char *cert_path;   /* NULL: no client certificate */
+  const char *key_path;
+  const char *priority;    /* NULL: TLS 1.3 */
+  gboolean    no_alpn;
+  const char *send;        /* written after the handshake */
+  int         handshake;   /* result */
+  int         last_read;   /* result of the last gnutls_record_recv */
+  GString    *received;
+  gboolean    done;
+} RawClient;
+
+static gpointer
+raw_client_thread (gpointer data)
+{
+  RawClient *c = data;
+  gnutls_certificate_credentials_t credentials;
+  gnutls_session_t tls;
+  gnutls_datum_t alpn = { (unsigned char *) "sixchat/1", 9 };
+  char buffer[4096];
+
+  gnutls_certificate_allocate_credentials (&credentials);
+  if (c->cert_path != NULL)
+    g_assert_cmpint (gnutls_certificate_set_x509_key_file (credentials, c->cert_path, c->key_path,
+                                                           GNUTLS_X509_FMT_PEM), >=, 0);
+  gnutls_init (&tls, GNUTLS_CLIENT);
+  g_assert_cmpint (gnutls_priority_set_direct (tls, c->priority ? c->priority
+                                               : "NORMAL:-VERS-ALL:+VERS-TLS1.3", NULL), ==, 0);
+  gnutls_credentials_set (tls, GNUTLS_CRD_CERTIFICATE, credentials);
+  if (!c->no_alpn)
+    gnutls_alpn_set_protocols (tls, &alpn, 1, 0);
+  gnutls_transport_set_int (tls, c->fd);
+
+  do
+    c->handshake = gnutls_handshake (tls);
+  while (c->handshake < 0 && !gnutls_error_is_fatal (c->handshake));
+
+  if (c->handshake == 0)
+    {
+      gsize sent = 0;
+      gsize length = c->send != NULL ? strlen (c->send) : 0;
+
+      while (sent < length)
+        {
+          ssize_t n = gnutls_record_send (tls, c->send + sent, length - sent);
+
+          if (n < 0 && gnutls_error_is_fatal (n))
+            break;
+          if (n > 0)
+            sent += n;
+        }
+      do
+        {
+          c->last_read = gnutls_record_recv (tls, buffer, sizeof buffer);
+          if (c->last_read > 0)
+            g_string_append_len (c->received, buffer, c->last_read);
+        }
+      while (c->last_read > 0 || (c->last_read < 0 && !gnutls_error_is_fatal (c->last_read)
+                                  && c->last_read != GNUTLS_E_AGAIN));
+    }
+
+  gnutls_deinit (tls);
+  gnutls_certificate_free_credentials (credentials);
+  close (c->fd);
+  g_atomic_int_set (&c->done, TRUE);
+
+  return NULL;
+}
+
+static void
+run_raw_client (Fixture   *f,
+                RawClient *c)
+{
+  GThread *thread;
+
+  c->fd = raw_connect (f);
+  c->received = g_string_new (NULL);
+  thread = g_thread_new ("raw-client", raw_client_thread, c);
+  g_assert_true (sc_test_wait_for (&c->done, 30));
+  g_thread_join (thread);
+}
+
+static void
+raw_client_clear (RawClient *c)
+{
+  g_string_free (c->received, TRUE);
+}
+
+static char *
+write_temp (Fixture    *f,
+            const char *name,
+            const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->dir, name, NULL);
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+
+  return path;
+}
+
+/* A client presenting leaf (plus chain) says hello as user and sends a
+ * message: it must be refused in the handshake with knock "reject REASON"
+ * and no message may arrive. */
+static void
+assert_client_refused (Fixture    *f,
+                       ScTestCert *leaf,
+                       ScTestCert *intermediate,
+                       const char *user,
+                       const char *name,
+                       const char *reason)
+{
+  g_autofree char *leaf_pem = sc_test_cert_pem (leaf);
+  g_autofree char *chain_pem = intermediate ? sc_test_cert_pem (intermediate) : g_strdup ("");
+  g_autofree char *all = g_strconcat (leaf_pem, chain_pem, NULL);
+  g_autofree char *key = sc_test_cert_key_pem (leaf);
+  g_autofree char *cert_path = write_temp (f, "client.crt", all);
+  g_autofree char *key_path = write_temp (f, "client.key", key);
+  g_autofree char *knock = g_strdup_printf ("reject %s", reason);
+  g_autofree char *lines = g_strdup_printf ("{\"type\":\"hello\",\"version\":1,\"user\":\"%s\",\"name\":\"%s\",\"features\":[]}\n"
+                                            "{\"type\":\"message\",\"id\":\"m1\",\"time\":1,\"body\":\"leaked\"}\n",
+                                            user, name);
+  RawClient c = { .cert_path = cert_path, .key_path = key_path, .send = lines };
+
+  run_raw_client (f, &c);
+  g_test_message ("%s: handshake %d, read %d", reason, c.handshake, c.last_read);
+  /* TLS 1.3: the client may finish its side before the server's alert. */
+  g_assert_true (c.handshake < 0 || c.last_read < 0);
+  g_assert_cmpuint (c.received->len, ==, 0);
+  assert_knock (f->alice, knock);
+  g_assert_cmpuint (f->alice->messages->len, ==, 0);
+  g_assert_cmpuint (f->alice->incoming->len, ==, 0);
+  raw_client_clear (&c);
+}
+
+static void
+test_reject_reasons (Fixture       *f,
+                     gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  ScTestCertSpec ca_spec = { .cn = "Test CA", .is_ca = TRUE };
+  ScTestCertSpec weak_ca_spec = { .cn = "No CRL Sign CA", .is_ca = TRUE, .ca_no_crl_sign = TRUE };
+  g_autoptr(ScTestCert) ca = sc_test_cert_new (&ca_spec, NULL);
+  g_autoptr(ScTestCert) weak_ca = sc_test_cert_new (&weak_ca_spec, NULL);
+  g_autoptr(ScTestCert) other_key = sc_test_cert_new (&ca_spec, NULL);
+  ScTestCertSpec spec = { .cn = "Mallory", .uid = "mallory@example.org" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) ca_der = sc_test_cert_der (ca);
+  g_autoptr(GBytes) weak_ca_der = sc_test_cert_der (weak_ca);
+
+  sc_store_add_issuer (f->alice->store, ca_der, &error);
+  g_assert_no_error (error);
+  sc_store_add_issuer (f->alice->store, weak_ca_der, &error);
+  g_assert_no_error (error);
+  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_USER, "mallory@example.org", NULL, &error);
+  g_assert_no_error (error);
+
+  {
+    ScTestCertSpec s = spec;
+    g_autoptr(ScTestCert) leaf = NULL;
+
+    s.not_before = now - 3 * 86400;
+    s.not_after = now - 86400;
+    leaf = sc_test_cert_new (&s, ca);
+    assert_client_refused (f, leaf, NULL, "mallory@example.org", "Mallory", "expired");
+  }
+  {
+    ScTestCertSpec s = spec;
+    g_autoptr(ScTestCert) leaf = NULL;
+
+    s.not_before = now + 86400;
+    s.not_after = now + 3 * 86400;
+    leaf = sc_test_cert_new (&s, ca);
+    assert_client_refused (f, leaf, NULL, "mallory@example.org", "Mallory", "not-yet-valid");
+  }
+  {
+    ScTestCertSpec s = spec;
+    g_autoptr(ScTestCert) leaf = NULL;
+
+    s.eku = SC_TEST_EKU_SERVER;
+    leaf = sc_test_cert_new (&s, ca);
+    assert_client_refused (f, leaf, NULL, "mallory@example.org", "Mallory", "bad-eku");
+  }
+  {
+    ScTestCertSpec s = spec;
+    g_autoptr(ScTestCert) leaf = NULL;
+
+    s.is_ca = TRUE;
+    s.ca_digital_signature = TRUE;
+    leaf = sc_test_cert_new (&s, ca);
+    assert_client_refused (f, leaf, NULL, "mallory@example.org", "Mallory", "ca-as-leaf");
+  }
+  {
+    ScTestCertSpec s = { .cn = "Nobody" };
+    g_autoptr(ScTestCert) leaf = sc_test_cert_new (&s, ca);
+
+    assert_client_refused (f, leaf, NULL, "nobody@example.org", "Nobody", "no-user-id");
+  }
+  {
+    g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, weak_ca);
+    g_autoptr(GBytes) crl = sc_test_crl_der (weak_ca, weak_ca, NULL, 0);
+
+    /* A CRL from an issuer without cRLSign cannot be trusted: fail closed. */
+    sc_store_add_crl (f->alice->store, crl, &error);
+    g_assert_no_error (error);
+    assert_client_refused (f, leaf, NULL, "mallory@example.org", "Mallory", "bad-crl");
+  }
+  {
+    g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, ca);
+    ScTestCert *revoked[] = { leaf };
+    g_autoptr(GBytes) crl = sc_test_crl_der (ca, ca, revoked, 1);
+
+    sc_store_add_crl (f->alice->store, crl, &error);
+    g_assert_no_error (error);
+    assert_client_refused (f, leaf, NULL, "mallory@example.org", "Mallory", "revoked");
+  }
+  {
+    ScTestCertSpec inter_spec = { .cn = "Blocked Intermediate", .is_ca = TRUE };
+    g_autoptr(ScTestCert) intermediate = sc_test_cert_new (&inter_spec, other_key);
+    g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, intermediate);
+    g_autofree char *fp = sc_test_cert_fingerprint (intermediate);
+
+    sc_store_add_entry (f->alice->store, SC_LIST_BLOCK, SC_ENTRY_ISSUER, fp, NULL, &error);
+    g_assert_no_error (error);
+    assert_client_refused (f, leaf, intermediate, "mallory@example.org", "Mallory", "blocked-issuer");
+  }
+  {
+    ScTestCertSpec s = { .cn = "Eve", .uid = "eve@example.org" };
+    g_autoptr(ScTestCert) leaf = sc_test_cert_new (&s, NULL);
+    g_autofree char *fp = sc_test_cert_fingerprint (leaf);
+
+    sc_store_add_entry (f->alice->store, SC_LIST_BLOCK, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
+    g_assert_no_error (error);
+    assert_client_refused (f, leaf, NULL, "eve@example.org", "Eve", "blocked-fingerprint");
+  }
+
+  /* After all that, a real contact still gets through. */
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+  {
+    g_autoptr(ScSession) session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+
+    g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
+  }
+}
+
+static void
+test_hello_mismatch (Fixture       *f,
+                     gconstpointer  data)
+{
+  ScTestCertSpec spec = { .cn = "Mallory", .uid = "mallory@example.org" };
+  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
+  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
+  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
+  g_autofree char *cert_path = write_temp (f, "m.crt", cert_pem);
+  g_autofree char *key_path = write_temp (f, "m.key", key_pem);
+  g_autofree char *fp = sc_test_cert_fingerprint (leaf);
+  g_autoptr(GError) error = NULL;
+  RawClient c = {
+    .cert_path = cert_path, .key_path = key_path,
+    .send = "{\"type\":\"hello\",\"version\":1,\"user\":\"alice@example.org\",\"name\":\"Mallory\"}\n"
+            "{\"type\":\"message\",\"id\":\"m1\",\"time\":1,\"body\":\"spoofed\"}\n",
+  };
+
+  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
+  g_assert_no_error (error);
+
+  run_raw_client (f, &c);
+  g_assert_cmpint (c.handshake, ==, 0);
+  g_assert_nonnull (strstr (c.received->str, "\"hello-mismatch\""));
+  g_assert_cmpuint (f->alice->messages->len, ==, 0);
+  raw_client_clear (&c);
+}
+
+static void
+test_bad_frames (Fixture       *f,
+                 gconstpointer  data)
+{
+  ScTestCertSpec spec = { .cn = "Fuzzer", .uid = "fuzz@example.org" };
+  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
+  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
+  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
+  g_autofree char *cert_path = write_temp (f, "f.crt", cert_pem);
+  g_autofree char *key_path = write_temp (f, "f.key", key_pem);
+  g_autofree char *fp = sc_test_cert_fingerprint (leaf);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *deep = g_strnfill (5000, '[');
+  g_autofree char *huge = g_strnfill (70000, 'x');
+  const char *hello = "{\"type\":\"hello\",\"version\":1,\"user\":\"fuzz@example.org\",\"name\":\"Fuzzer\"}\n";
+  struct {
+    const char *after_hello;
+    const char *code;
+  } cases[] = {
+    { "not json at all\n", "malformed-json" },
+    { "[1,2,3]\n", "not-object" },
+    { "{\"type\":\"message\",\"id\":5,\"time\":1,\"body\":\"x\"}\n", "wrong-type" },
+    { "{\"type\":\"message\",\"time\":1,\"body\":\"x\"}\n", "missing-field" },
+    { "{\"type\":\"message\",\"id\":\"\xff\xfe\",\"time\":1,\"body\":\"x\"}\n", "invalid-utf8" },
+    { deep, "too-deep" },
+    { huge, "line-too-long" },
+  };
+
+  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *send = g_strconcat (hello, cases[i].after_hello,
+                                           cases[i].after_hello == deep ? "\n" : "", NULL);
+      g_autofree char *code = g_strdup_printf ("\"code\":\"%s\"", cases[i].code);
+      RawClient c = { .cert_path = cert_path, .key_path = key_path, .send = send };
+
+      run_raw_client (f, &c);
+      g_assert_cmpint (c.handshake, ==, 0);
+      if (strstr (c.received->str, code) == NULL)
+        g_error ("case %u: expected %s in: %s", i, code, c.received->str);
+      raw_client_clear (&c);
+    }
+
+  g_assert_cmpuint (f->alice->messages->len, ==, 0);
+}
+
+static void
+test_hostile_clients (Fixture       *f,
+                      gconstpointer  data)
+{
+  const char *garbage[] = {
+    "\x16\x03\x01\xff\xff garbage that is not TLS",
+    "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (garbage); i++)
+    {
+      int fd = raw_connect (f);
+      char buffer[256];
+      gboolean closed = FALSE;
+      ssize_t n;
+
+      g_assert_cmpint (write (fd, garbage[i], strlen (garbage[i])), >, 0);
+      /* Spin while waiting, so the agent can accept. */
+      for (guint tries = 0; tries < 200 && !closed; tries++)
+        {
+          sc_test_spin (25);
+          n = recv (fd, buffer, sizeof buffer, MSG_DONTWAIT);
+          closed = n == 0 || (n < 0 && errno != EAGAIN);
+        }
+      g_assert_true (closed);
+      close (fd);
+    }
+  assert_knock (f->alice, "reject tls-error");
+
+  {
+    RawClient c = { .send = "{}\n" };
+
+    run_raw_client (f, &c);
+    g_assert_true (c.handshake < 0 || c.last_read < 0);
+    assert_knock (f->alice, "reject no-certificate");
+    raw_client_clear (&c);
+  }
+
+  {
+    g_autofree char *cert_pem = sc_peer_certificate_to_pem (sc_identity_get_certificate (f->bob->identity));
+    GBytes *key = sc_identity_get_key_pem (f->bob->identity);
+    g_autofree char *cert_path = write_temp (f, "bob.crt", cert_pem);
+    g_autofree char *key_path = write_temp (f, "bob.key", g_bytes_get_data (key, NULL));
+    RawClient tls12 = { .cert_path = cert_path, .key_path = key_path,
+                        .priority = "NORMAL:-VERS-ALL:+VERS-TLS1.2" };
+    RawClient no_alpn = { .cert_path = cert_path, .key_path = key_path, .no_alpn = TRUE };
+
+    sc_test_peer_pin (f->alice, f->bob);
+
+    run_raw_client (f, &tls12);
+    g_assert_cmpint (tls12.handshake, <, 0);
+    raw_client_clear (&tls12);
+
+    run_raw_client (f, &no_alpn);
+    g_assert_true (no_alpn.handshake < 0 || no_alpn.last_read < 0);
+    assert_knock (f->alice, "reject no-alpn");
+    raw_client_clear (&no_alpn);
+  }
+
+  /* The agent still serves. */
+  sc_test_peer_pin (f->bob, f->alice);
+  {
+    g_autoptr(ScSession) session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+
+    g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
+  }
+  g_assert_cmpuint (f->alice->messages->len, ==, 0);
+}
+
+static void
+test_silent_peer_dropped (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(ScSession) session = NULL;
+  gint64 start;
+  gboolean closed = FALSE;
+  int fd;
+
+  sc_user_agent_set_timeouts (f->alice->agent, 1000, 10000);
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+
+  start = g_get_monotonic_time ();
+  fd = raw_connect (f);
+
+  /* A real contact is served while the silent one waits. */
+  session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
+
+  for (guint tries = 0; tries < 400 && !closed; tries++)
+    {
+      char byte;
+      ssize_t n;
+
+      sc_test_spin (25);
+      n = recv (fd, &byte, 1, MSG_DONTWAIT);
+      closed = n == 0 || (n < 0 && errno != EAGAIN);
+    }
+  close (fd);
+
+  g_assert_true (closed);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * 1000);
+  assert_knock (f->alice, "reject timeout");
+  g_assert_cmpint (sc_session_get_state (session), ==, SC_SESSION_STATE_OPEN);
+}
+
+static void
+test_half_open_flood (Fixture       *f,
+                      gconstpointer  data)
+{
+  int fds[24];
+  g_autoptr(ScSession) session = NULL;
+  g_autofree char *id = NULL;
+
+  sc_user_agent_set_limits (f->alice->agent, 1024, 4);
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    fds[i] = raw_connect (f);
+  sc_test_spin (200);
+
+  session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+  id = sc_session_send_message (session, "through the flood", NULL);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
+  g_assert_true (sc_test_wait_len (f->alice->messages, 1, 10));
+  assert_knock (f->alice, "reject busy");
+
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    close (fds[i]);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) \
+  g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/agent/chat/ipv6", test_chat_both_ways, "::1");
+  ADD ("/agent/chat/ipv4", test_chat_both_ways, "127.0.0.1");
+  ADD ("/agent/listen/port-busy", test_listen_port_busy, NULL);
+  ADD ("/agent/connect/refused", test_connection_refused, NULL);
+  ADD ("/agent/connect/wrong-peer", test_wrong_peer, NULL);
+  ADD ("/agent/reject/blocked-user", test_reject_blocked_user, NULL);
+  ADD ("/agent/reject/policy", test_reject_policy, NULL);
+  ADD ("/agent/reject/outgoing", test_reject_outgoing, NULL);
+  ADD ("/agent/reject/reasons", test_reject_reasons, NULL);
+  ADD ("/agent/request/accept", test_request_accept, NULL);
+  ADD ("/agent/request/decline", test_request_decline, NULL);
+  ADD ("/agent/request/block", test_request_block, NULL);
+  ADD ("/agent/request/survives-hangup", test_request_survives_hangup, NULL);
+  ADD ("/agent/protocol/hello-mismatch", test_hello_mismatch, NULL);
+  ADD ("/agent/protocol/bad-frames", test_bad_frames, NULL);
+  ADD ("/agent/hostile/clients", test_hostile_clients, NULL);
+  ADD ("/agent/hostile/silent-peer", test_silent_peer_dropped, NULL);
+  ADD ("/agent/hostile/half-open-flood", test_half_open_flood, NULL);
+  ADD ("/agent/concurrent/50", test_concurrent_sessions, NULL);
+
+  return g_test_run ();
+}
