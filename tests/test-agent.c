@@ -354,6 +354,7 @@ test_request_accept (Fixture       *f,
     g_autoptr(ScSession) again = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
 
     g_assert_true (sc_test_wait_state (again, SC_SESSION_STATE_OPEN, 10));
+    g_assert_true (sc_test_wait_len (f->alice->incoming, 2, 10));
     g_assert_cmpint (sc_session_get_decision (incoming_session (f->alice))->reason, ==, SC_REASON_PINNED);
   }
 }
