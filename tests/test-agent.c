@@ -535,6 +535,7 @@ raw_client_thread (gpointer data)
   gnutls_certificate_free_credentials (credentials);
   close (c->fd);
   g_atomic_int_set (&c->done, TRUE);
+  g_main_context_wakeup (NULL);
 
   return NULL;
 }
