@@ -54,7 +54,6 @@ typedef struct
   gboolean            got_hello;
   gint64              request_id;
   guint64             request_generation;
-  char               *peer_error;
 
   ScCloseReason       close_reason;
   char               *close_message;
@@ -769,8 +768,8 @@ handle_frame (Worker  *w,
       break;
 
     case SC_FRAME_ERROR:
-      g_free (w->peer_error);
-      w->peer_error = g_strdup_printf ("%s: %s", frame->code, frame->message ? frame->message : "");
+      worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer reported an error (%s): %s",
+                    frame->code, frame->message != NULL ? frame->message : "");
       break;
 
     case SC_FRAME_BYE:
@@ -806,10 +805,7 @@ read_failed (Worker  *w,
     }
   else if (ret == 0 || ret == GNUTLS_E_PREMATURE_TERMINATION)
     {
-      if (w->peer_error != NULL)
-        worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer reported an error: %s", w->peer_error);
-      else
-        worker_close (w, SC_CLOSE_PEER_GONE, "The connection was closed by the peer");
+      worker_close (w, SC_CLOSE_PEER_GONE, "The connection was closed by the peer");
     }
   else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED && !w->got_hello)
     {
@@ -1060,7 +1056,6 @@ worker_finish (Worker *w)
   g_clear_object (&w->peer);
   g_clear_pointer (&w->decision, sc_trust_decision_free);
   g_free (w->remote_address);
-  g_free (w->peer_error);
 
   sc_agent_context_remove_session (w->context);
 
