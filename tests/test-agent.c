@@ -845,6 +845,7 @@ test_hostile_clients (Fixture       *f,
 
     run_raw_client (f, &tls12);
     g_assert_cmpint (tls12.handshake, <, 0);
+    assert_knock (f->alice, "reject tls-version");
     raw_client_clear (&tls12);
 
     run_raw_client (f, &no_alpn);

@@ -331,6 +331,30 @@ worker_connect (Worker *w)
 
 /* The TLS handshake and the verdict */
 
+static gboolean
+alpn_is_ours (gnutls_session_t tls)
+{
+  gnutls_datum_t alpn;
+
+  return gnutls_alpn_get_selected_protocol (tls, &alpn) == 0
+         && alpn.size == strlen (SC_PROTOCOL_ALPN)
+         && memcmp (alpn.data, SC_PROTOCOL_ALPN, alpn.size) == 0;
+}
+
+/* Acceptor: a ClientHello that does not offer sixchat/1 is refused before
+ * we send our certificate. */
+static int
+check_client_hello (gnutls_session_t tls)
+{
+  Worker *w = gnutls_session_get_ptr (tls);
+
+  if (alpn_is_ours (tls))
+    return 0;
+
+  w->no_alpn = TRUE;
+  return GNUTLS_E_NO_APPLICATION_PROTOCOL;
+}
+
 int
 sc_session_verify_peer (gnutls_session_t tls)
 {
@@ -339,12 +363,9 @@ sc_session_verify_peer (gnutls_session_t tls)
   g_autoptr(GError) error = NULL;
   g_autoptr(ScTrustPolicy) policy = NULL;
   const gnutls_datum_t *list;
-  gnutls_datum_t alpn;
   unsigned int n = 0;
 
-  if (gnutls_alpn_get_selected_protocol (tls, &alpn) < 0
-      || alpn.size != strlen (SC_PROTOCOL_ALPN)
-      || memcmp (alpn.data, SC_PROTOCOL_ALPN, alpn.size) != 0)
+  if (!alpn_is_ours (tls))
     {
       w->no_alpn = TRUE;
       return GNUTLS_E_NO_APPLICATION_PROTOCOL;
@@ -423,6 +444,14 @@ handshake_failed (Worker *w,
         post_knock (w, SC_VERDICT_REJECT, "no-certificate", "The caller presented no certificate");
       worker_close (w, SC_CLOSE_TLS_ERROR, "The peer presented no certificate");
     }
+  else if (ret == GNUTLS_E_NO_CIPHER_SUITES || ret == GNUTLS_E_UNSUPPORTED_VERSION_PACKET
+           || ret == GNUTLS_E_INSUFFICIENT_CREDENTIALS)
+    {
+      if (w->incoming)
+        post_knock (w, SC_VERDICT_REJECT, "tls-version", "The caller does not offer TLS 1.3");
+      worker_close (w, SC_CLOSE_TLS_ERROR, "No common TLS version or cipher (TLS 1.3 is required): %s",
+                    gnutls_strerror (ret));
+    }
   else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
     {
       const char *alert = gnutls_alert_get_name (gnutls_alert_get (w->tls));
@@ -474,7 +503,10 @@ worker_handshake (Worker *w)
     }
 
   if (w->incoming)
-    gnutls_certificate_server_set_request (w->tls, GNUTLS_CERT_REQUIRE);
+    {
+      gnutls_certificate_server_set_request (w->tls, GNUTLS_CERT_REQUIRE);
+      gnutls_handshake_set_post_client_hello_function (w->tls, check_client_hello);
+    }
   gnutls_session_set_ptr (w->tls, w);
   gnutls_transport_set_int (w->tls, w->fd);
 
@@ -952,7 +984,7 @@ worker_loop (Worker *w)
 
   for (;;)
     {
-      gboolean pending_here = w->incoming && w->state == SC_SESSION_STATE_PENDING;
+      gboolean pending_here;
       short events = POLLIN;
 
       if (!take_requests (w))
@@ -962,6 +994,8 @@ worker_loop (Worker *w)
       if (!worker_read (w))
         break;
 
+      /* Only now: the hello just read may have made this a request. */
+      pending_here = w->incoming && w->state == SC_SESSION_STATE_PENDING;
       if (pending_here)
         check_request (w);
 
@@ -971,6 +1005,8 @@ worker_loop (Worker *w)
       if (w->out_pos < w->out->len)
         events |= POLLOUT;
 
+      /* The hello just read may have made this a pending request. */
+      pending_here = w->incoming && w->state == SC_SESSION_STATE_PENDING;
       if (worker_wait (w, events, pending_here ? REQUEST_POLL_MS : -1) == WAIT_TIMEOUT)
         {
           queue_error (w, "timeout", "hello did not arrive in time");
