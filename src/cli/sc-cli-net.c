@@ -17,17 +17,6 @@
 
 /* Both commands print one JSON object per line on stdout for every event. */
 
-static void
-print_builder (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = json_to_string (root, FALSE);
-
-  fputs (text, stdout);
-  fputc ('\n', stdout);
-  fflush (stdout);
-}
-
 static JsonBuilder *
 begin_event (const char *name,
              ScSession  *session)
@@ -47,22 +36,13 @@ begin_event (const char *name,
 }
 
 static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 end_event (JsonBuilder *builder)
 {
+  g_autoptr(JsonNode) root = NULL;
+
   json_builder_end_object (builder);
-  print_builder (builder);
+  root = json_builder_get_root (builder);
+  sc_cli_print_json (root);
   g_object_unref (builder);
 }
 
@@ -74,15 +54,15 @@ print_session (const char *name,
   ScPeerCertificate *certificate = sc_session_get_peer_certificate (session);
   const ScTrustDecision *decision = sc_session_get_decision (session);
 
-  add_string (builder, "direction", sc_session_is_incoming (session) ? "incoming" : "outgoing");
-  add_string (builder, "address", sc_session_get_remote_address (session));
-  add_string (builder, "state", sc_session_state_to_string (sc_session_get_state (session)));
+  sc_cli_json_add_string (builder, "direction", sc_session_is_incoming (session) ? "incoming" : "outgoing");
+  sc_cli_json_add_string (builder, "address", sc_session_get_remote_address (session));
+  sc_cli_json_add_string (builder, "state", sc_session_state_to_string (sc_session_get_state (session)));
   if (certificate != NULL)
     {
-      add_string (builder, "user", sc_peer_certificate_get_user_id (certificate));
-      add_string (builder, "name", sc_peer_certificate_get_name (certificate));
-      add_string (builder, "fingerprint", sc_peer_certificate_get_fingerprint (certificate));
-      add_string (builder, "issuer", sc_peer_certificate_get_issuer_name (certificate));
+      sc_cli_json_add_string (builder, "user", sc_peer_certificate_get_user_id (certificate));
+      sc_cli_json_add_string (builder, "name", sc_peer_certificate_get_name (certificate));
+      sc_cli_json_add_string (builder, "fingerprint", sc_peer_certificate_get_fingerprint (certificate));
+      sc_cli_json_add_string (builder, "issuer", sc_peer_certificate_get_issuer_name (certificate));
       json_builder_set_member_name (builder, "not_before");
       json_builder_add_int_value (builder, sc_peer_certificate_get_not_before (certificate));
       json_builder_set_member_name (builder, "not_after");
@@ -90,15 +70,15 @@ print_session (const char *name,
     }
   if (decision != NULL)
     {
-      add_string (builder, "verdict", sc_verdict_to_string (decision->verdict));
-      add_string (builder, "reason", sc_reason_to_string (decision->reason));
-      add_string (builder, "detail", decision->detail);
+      sc_cli_json_add_string (builder, "verdict", sc_verdict_to_string (decision->verdict));
+      sc_cli_json_add_string (builder, "reason", sc_reason_to_string (decision->reason));
+      sc_cli_json_add_string (builder, "detail", decision->detail);
       json_builder_set_member_name (builder, "verified");
       json_builder_add_boolean_value (builder, decision->verified);
-      add_string (builder, "trusted_issuer", decision->issuer_name);
+      sc_cli_json_add_string (builder, "trusted_issuer", decision->issuer_name);
     }
   if (sc_session_get_greeting (session) != NULL)
-    add_string (builder, "greeting", sc_session_get_greeting (session));
+    sc_cli_json_add_string (builder, "greeting", sc_session_get_greeting (session));
   if (sc_session_get_request_id (session) > 0)
     {
       json_builder_set_member_name (builder, "request");
@@ -114,14 +94,14 @@ on_knock (ScUserAgent   *agent,
 {
   JsonBuilder *builder = begin_event ("knock", NULL);
 
-  add_string (builder, "direction", knock->incoming ? "incoming" : "outgoing");
-  add_string (builder, "address", knock->address);
-  add_string (builder, "fingerprint", knock->fingerprint);
-  add_string (builder, "user", knock->user_id);
-  add_string (builder, "name", knock->name);
-  add_string (builder, "verdict", sc_verdict_to_string (knock->verdict));
-  add_string (builder, "reason", knock->reason);
-  add_string (builder, "detail", knock->detail);
+  sc_cli_json_add_string (builder, "direction", knock->incoming ? "incoming" : "outgoing");
+  sc_cli_json_add_string (builder, "address", knock->address);
+  sc_cli_json_add_string (builder, "fingerprint", knock->fingerprint);
+  sc_cli_json_add_string (builder, "user", knock->user_id);
+  sc_cli_json_add_string (builder, "name", knock->name);
+  sc_cli_json_add_string (builder, "verdict", sc_verdict_to_string (knock->verdict));
+  sc_cli_json_add_string (builder, "reason", knock->reason);
+  sc_cli_json_add_string (builder, "detail", knock->detail);
   end_event (builder);
 }
 
@@ -134,11 +114,11 @@ on_message (ScSession  *session,
 {
   JsonBuilder *builder = begin_event ("message", session);
 
-  add_string (builder, "user", sc_session_get_peer_user_id (session));
-  add_string (builder, "id", id);
+  sc_cli_json_add_string (builder, "user", sc_session_get_peer_user_id (session));
+  sc_cli_json_add_string (builder, "id", id);
   json_builder_set_member_name (builder, "time");
   json_builder_add_int_value (builder, time_ms);
-  add_string (builder, "body", body);
+  sc_cli_json_add_string (builder, "body", body);
   end_event (builder);
 }
 
@@ -149,7 +129,7 @@ on_receipt (ScSession  *session,
 {
   JsonBuilder *builder = begin_event ("receipt", session);
 
-  add_string (builder, "id", id);
+  sc_cli_json_add_string (builder, "id", id);
   end_event (builder);
 }
 
@@ -160,7 +140,7 @@ on_typing (ScSession  *session,
 {
   JsonBuilder *builder = begin_event ("typing", session);
 
-  add_string (builder, "state", sc_typing_state_to_string (sc_session_get_peer_typing (session)));
+  sc_cli_json_add_string (builder, "state", sc_typing_state_to_string (sc_session_get_peer_typing (session)));
   end_event (builder);
 }
 
@@ -172,9 +152,9 @@ on_closed (ScSession     *session,
 {
   JsonBuilder *builder = begin_event ("closed", session);
 
-  add_string (builder, "user", sc_session_get_peer_user_id (session));
-  add_string (builder, "reason", sc_close_reason_to_string (reason));
-  add_string (builder, "detail", message);
+  sc_cli_json_add_string (builder, "user", sc_session_get_peer_user_id (session));
+  sc_cli_json_add_string (builder, "reason", sc_close_reason_to_string (reason));
+  sc_cli_json_add_string (builder, "detail", message);
   end_event (builder);
 }
 
@@ -394,11 +374,11 @@ sc_cli_listen (const char  *profile_dir,
     }
 
   builder = begin_event ("listening", NULL);
-  add_string (builder, "address", sc_user_agent_get_listen_address (agent));
+  sc_cli_json_add_string (builder, "address", sc_user_agent_get_listen_address (agent));
   json_builder_set_member_name (builder, "port");
   json_builder_add_int_value (builder, sc_user_agent_get_port (agent));
-  add_string (builder, "user", sc_identity_get_user_id (sc_user_agent_get_identity (agent)));
-  add_string (builder, "fingerprint", sc_identity_get_fingerprint (sc_user_agent_get_identity (agent)));
+  sc_cli_json_add_string (builder, "user", sc_identity_get_user_id (sc_user_agent_get_identity (agent)));
+  sc_cli_json_add_string (builder, "fingerprint", sc_identity_get_fingerprint (sc_user_agent_get_identity (agent)));
   end_event (builder);
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -494,8 +474,8 @@ on_line (GObject      *source,
         {
           JsonBuilder *builder = begin_event ("sent", state->session);
 
-          add_string (builder, "id", id);
-          add_string (builder, "body", line);
+          sc_cli_json_add_string (builder, "id", id);
+          sc_cli_json_add_string (builder, "body", line);
           end_event (builder);
           g_hash_table_add (state->unacknowledged, g_steal_pointer (&id));
         }
@@ -535,8 +515,8 @@ on_chat_state (ScSession  *session,
     print_session ("session", session);
 
   builder = begin_event ("state", session);
-  add_string (builder, "state", sc_session_state_to_string (session_state));
-  add_string (builder, "address", sc_session_get_remote_address (session));
+  sc_cli_json_add_string (builder, "state", sc_session_state_to_string (session_state));
+  sc_cli_json_add_string (builder, "address", sc_session_get_remote_address (session));
   end_event (builder);
 
   maybe_finish (state);

@@ -213,6 +213,8 @@ sc_cli_print_json (JsonNode *node)
   text = json_generator_to_data (generator, NULL);
   fputs (text, stdout);
   fputc ('\n', stdout);
+  /* Event streams (listen, chat) are read line by line as they happen. */
+  fflush (stdout);
 }
 
 void
