@@ -8,7 +8,7 @@
 #include "sc-trust-policy.h"
 #include "sc-verifier.h"
 
-/* The x509-limbo subset of $SIXCHAT_SHARED_DIR/testdata/x509-limbo/README.md. */
+/* The x509-limbo subset described in tests/data/x509-limbo/README.md. */
 #define LIMBO_CASES        154
 #define LIMBO_SERVER_CASES 144
 #define LIMBO_CLIENT_CASES 10
@@ -97,16 +97,10 @@ limbo_load (void)
 {
   g_autoptr(Limbo) limbo = g_new0 (Limbo, 1);
   g_autoptr(GError) error = NULL;
-  const char *shared = g_getenv ("SIXCHAT_SHARED_DIR");
-  g_autofree char *path = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "x509-limbo",
+                                                 "limbo.json", NULL);
   JsonObject *root;
   JsonArray *testcases;
-
-  if (shared == NULL)
-    path = g_test_build_filename (G_TEST_DIST, "..", "..", "shared", "testdata", "x509-limbo",
-                                  "limbo.json", NULL);
-  else
-    path = g_build_filename (shared, "testdata", "x509-limbo", "limbo.json", NULL);
 
   limbo->parser = json_parser_new ();
   json_parser_load_from_file (limbo->parser, path, &error);
