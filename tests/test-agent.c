@@ -145,6 +145,23 @@ test_chat_both_ways (Fixture       *f,
   g_assert_true (sc_test_wait_len (alice_receipts, 1, 10));
   g_assert_cmpstr (g_ptr_array_index (alice_receipts, 0), ==, id2);
 
+  /* The limit is the encoded line: 20,000 control characters escape to 120 KB. */
+  {
+    g_autofree char *escaped = g_strnfill (20000, '\x01');
+    g_autofree char *large = g_strnfill (SC_PROTOCOL_MAX_LINE - 200, 'a');
+    g_autofree char *rejected = sc_session_send_message (session, escaped, &error);
+    g_autofree char *accepted = NULL;
+
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+    g_assert_null (rejected);
+    g_clear_error (&error);
+
+    accepted = sc_session_send_message (session, large, &error);
+    g_assert_no_error (error);
+    g_assert_true (sc_test_wait_len (f->alice->messages, 2, 10));
+    g_assert_cmpstr (g_ptr_array_index (f->alice->messages, 1), ==, large);
+  }
+
   sc_session_close (session);
   g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_CLOSED, 10));
   g_assert_cmpint (sc_session_get_close_reason (session), ==, SC_CLOSE_LOCAL);

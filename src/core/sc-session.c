@@ -401,23 +401,17 @@ sc_session_send_message (ScSession   *self,
                          GError     **error)
 {
   g_autoptr(ScFrame) frame = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *id = NULL;
   gsize length;
 
   g_return_val_if_fail (SC_IS_SESSION (self), NULL);
   g_return_val_if_fail (body != NULL, NULL);
 
-  length = strlen (body);
-  if (length == 0 || !g_utf8_validate (body, length, NULL))
+  if (body[0] == '\0' || !g_utf8_validate (body, -1, NULL))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            "A message must be non-empty UTF-8 text");
-      return NULL;
-    }
-
-  if (length > SC_PROTOCOL_MAX_LINE - 1024)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   "A message may hold at most %d bytes", SC_PROTOCOL_MAX_LINE - 1024);
       return NULL;
     }
 
@@ -426,18 +420,24 @@ sc_session_send_message (ScSession   *self,
   frame->time = g_get_real_time () / 1000;
   frame->body = g_strdup (body);
 
-  {
-    char *id = g_strdup (frame->id);
+  /* The limit is on the line as sent, escapes included. */
+  line = sc_frame_encode (frame, &length);
+  if (length - 1 > SC_PROTOCOL_MAX_LINE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   "The message is too long: it takes %" G_GSIZE_FORMAT " bytes on the wire, "
+                   "at most %d are allowed", length - 1, SC_PROTOCOL_MAX_LINE);
+      return NULL;
+    }
 
-    if (!queue_frame (self, g_steal_pointer (&frame)))
-      {
-        g_free (id);
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The session is closed");
-        return NULL;
-      }
+  id = g_strdup (frame->id);
+  if (!queue_frame (self, g_steal_pointer (&frame)))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The session is closed");
+      return NULL;
+    }
 
-    return id;
-  }
+  return g_steal_pointer (&id);
 }
 
 void
