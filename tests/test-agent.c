@@ -172,6 +172,50 @@ test_chat_both_ways (Fixture       *f,
   assert_knock (f->bob, "allow pinned");
 }
 
+static void
+test_dual_stack (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(ScTestPeer) carol = sc_test_peer_new (f->dir, "Carol", "carol@example.org");
+  g_autofree char *any = sc_test_peer_listen (carol, "::");
+  guint16 port = sc_user_agent_get_port (carol->agent);
+  const char *hosts[] = { "[::1]", "127.0.0.1" };
+
+  g_assert_cmpstr (sc_user_agent_get_listen_address (carol->agent), ==, any);
+  sc_test_peer_pin (carol, f->bob);
+  sc_test_peer_pin (f->bob, carol);
+
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
+    {
+      g_autofree char *address = g_strdup_printf ("%s:%u", hosts[i], port);
+      g_autoptr(ScSession) session = sc_test_peer_dial (f->bob, carol, address);
+
+      g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
+      g_assert_cmpstr (sc_session_get_remote_address (session), ==, address);
+    }
+
+  /* Carol sees the IPv4 caller as 127.0.0.1, not as ::ffff:127.0.0.1. */
+  g_assert_true (sc_test_wait_len (carol->incoming, 2, 10));
+  g_assert_true (g_str_has_prefix (sc_session_get_remote_address (g_ptr_array_index (carol->incoming, 0)), "127.0.0.1:")
+                 || g_str_has_prefix (sc_session_get_remote_address (g_ptr_array_index (carol->incoming, 1)), "127.0.0.1:"));
+}
+
+static void
+test_every_address_tried (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *address = g_strdup_printf ("localhost:%u", sc_user_agent_get_port (f->alice->agent));
+  g_autoptr(ScSession) session = NULL;
+
+  /* Alice listens on 127.0.0.1 only: if localhost resolves to ::1 first,
+   * that attempt is refused and the next address is tried. */
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+  session = sc_test_peer_dial (f->bob, f->alice, address);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
+  g_assert_true (g_str_has_prefix (sc_session_get_remote_address (session), "127.0.0.1:"));
+}
+
 /* Refusals between two agents */
 
 static void
@@ -956,6 +1000,8 @@ main (int   argc,
   ADD ("/agent/chat/ipv6", test_chat_both_ways, "::1");
   ADD ("/agent/chat/ipv4", test_chat_both_ways, "127.0.0.1");
   ADD ("/agent/listen/port-busy", test_listen_port_busy, NULL);
+  ADD ("/agent/listen/dual-stack", test_dual_stack, NULL);
+  ADD ("/agent/connect/every-address", test_every_address_tried, "127.0.0.1");
   ADD ("/agent/connect/refused", test_connection_refused, NULL);
   ADD ("/agent/connect/wrong-peer", test_wrong_peer, NULL);
   ADD ("/agent/reject/blocked-user", test_reject_blocked_user, NULL);
