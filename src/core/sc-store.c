@@ -8,17 +8,12 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
-#include <sqlite3.h>
-
 #include "sc-peer-certificate.h"
-#include "sc-store.h"
+#include "sc-store-private.h"
 
 /* 'SIXC': PRAGMA application_id of every SixChat database. */
 #define SC_STORE_APPLICATION_ID 0x53495843
 #define SC_STORE_BUSY_TIMEOUT_MS 5000
-#define SC_STORE_MAX_KNOCKS 10000
 
 /* migrations[n] brings a database from user_version n to n + 1. */
 static const char * const migrations[] = {
@@ -72,26 +67,6 @@ static const char * const migrations[] = {
 
 #define SC_STORE_SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
 
-struct _ScStore
-{
-  GObject     parent_instance;
-
-  char       *path;
-  sqlite3    *db;
-
-  /* One connection serves every thread.  SQLite serializes single calls
-   * (FULLMUTEX), but a transaction or a stepped statement spans several, so
-   * every public call holds this lock from start to end. */
-  GMutex      lock;
-  /* Prepared statements by SQL text (static strings). */
-  GHashTable *statements;
-
-  /* Successful commits that changed rows, made through this connection. */
-  guint64     own_commits;
-  int         changes_at_begin;
-  gint64      data_version;
-};
-
 enum {
   PROP_0,
   PROP_PATH,
@@ -104,19 +79,6 @@ G_DEFINE_FINAL_TYPE (ScStore, sc_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (sc-store-error-quark, sc_store_error)
 
-/* A borrowed cached statement, reset (and its bindings cleared) when it
- * goes out of scope. */
-typedef sqlite3_stmt ScStoreStatement;
-
-static void
-sc_store_statement_release (ScStoreStatement *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScStoreStatement, sc_store_statement_release)
-
 /* Free functions and enum names */
 
 void
@@ -128,78 +90,6 @@ sc_list_entry_free (ScListEntry *entry)
   g_free (entry->value);
   g_free (entry->note);
   g_free (entry);
-}
-
-void
-sc_issuer_entry_free (ScIssuerEntry *entry)
-{
-  if (entry == NULL)
-    return;
-
-  g_free (entry->fingerprint);
-  g_free (entry->subject);
-  g_clear_pointer (&entry->der, g_bytes_unref);
-  g_free (entry);
-}
-
-void
-sc_crl_entry_free (ScCrlEntry *entry)
-{
-  if (entry == NULL)
-    return;
-
-  g_free (entry->fingerprint);
-  g_free (entry->issuer);
-  g_clear_pointer (&entry->der, g_bytes_unref);
-  g_free (entry);
-}
-
-void
-sc_knock_free (ScKnock *knock)
-{
-  if (knock == NULL)
-    return;
-
-  g_free (knock->address);
-  g_free (knock->fingerprint);
-  g_free (knock->user_id);
-  g_free (knock->name);
-  g_free (knock->reason);
-  g_free (knock->detail);
-  g_free (knock);
-}
-
-void
-sc_request_free (ScRequest *request)
-{
-  if (request == NULL)
-    return;
-
-  g_free (request->fingerprint);
-  g_free (request->user_id);
-  g_free (request->name);
-  g_free (request->certificate_pem);
-  g_free (request->greeting);
-  g_free (request->address);
-  g_free (request);
-}
-
-const char *
-sc_request_state_to_string (ScRequestState state)
-{
-  switch (state)
-    {
-    case SC_REQUEST_PENDING:
-      return "pending";
-    case SC_REQUEST_ACCEPTED:
-      return "accepted";
-    case SC_REQUEST_DECLINED:
-      return "declined";
-    case SC_REQUEST_BLOCKED:
-      return "blocked";
-    default:
-      g_return_val_if_reached (NULL);
-    }
 }
 
 const char *
@@ -243,55 +133,12 @@ entry_kind_from_db (const char *text)
   return SC_ENTRY_FINGERPRINT;
 }
 
-static ScRequestState
-request_state_from_db (const char *text)
-{
-  if (g_strcmp0 (text, "accepted") == 0)
-    return SC_REQUEST_ACCEPTED;
-  if (g_strcmp0 (text, "declined") == 0)
-    return SC_REQUEST_DECLINED;
-  if (g_strcmp0 (text, "blocked") == 0)
-    return SC_REQUEST_BLOCKED;
-  return SC_REQUEST_PENDING;
-}
-
-static const char *
-verdict_to_db (ScVerdict verdict)
-{
-  switch (verdict)
-    {
-    case SC_VERDICT_ALLOW:
-      return "allow";
-    case SC_VERDICT_ASK:
-      return "ask";
-    case SC_VERDICT_REJECT:
-    default:
-      return "reject";
-    }
-}
-
-static ScVerdict
-verdict_from_db (const char *text)
-{
-  if (g_strcmp0 (text, "allow") == 0)
-    return SC_VERDICT_ALLOW;
-  if (g_strcmp0 (text, "ask") == 0)
-    return SC_VERDICT_ASK;
-  return SC_VERDICT_REJECT;
-}
-
-static gint64
-now_seconds (void)
-{
-  return g_get_real_time () / G_USEC_PER_SEC;
-}
-
 /* SQLite plumbing; every helper expects self->lock to be held. */
 
-static gboolean
-store_fail (ScStore  *self,
-            int       rc,
-            GError  **error)
+gboolean
+sc_store_fail (ScStore  *self,
+               int       rc,
+               GError  **error)
 {
   switch (rc & 0xff)
     {
@@ -338,10 +185,10 @@ statement_finalize (gpointer stmt)
 }
 
 /* sql must be a static string: it is the cache key. */
-static ScStoreStatement *
-store_prepare (ScStore     *self,
-               const char  *sql,
-               GError     **error)
+ScStoreStatement *
+sc_store_prepare (ScStore     *self,
+                  const char  *sql,
+                  GError     **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
   int rc;
@@ -352,7 +199,7 @@ store_prepare (ScStore     *self,
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      store_fail (self, rc, error);
+      sc_store_fail (self, rc, error);
       return NULL;
     }
 
@@ -360,15 +207,15 @@ store_prepare (ScStore     *self,
   return stmt;
 }
 
-static gboolean
-store_step_done (ScStore       *self,
-                 sqlite3_stmt  *stmt,
-                 GError       **error)
+gboolean
+sc_store_step_done (ScStore       *self,
+                    sqlite3_stmt  *stmt,
+                    GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return store_fail (self, rc, error);
+    return sc_store_fail (self, rc, error);
 
   return TRUE;
 }
@@ -378,9 +225,9 @@ store_run (ScStore     *self,
            const char  *sql,
            GError     **error)
 {
-  g_autoptr(ScStoreStatement) stmt = store_prepare (self, sql, error);
+  g_autoptr(ScStoreStatement) stmt = sc_store_prepare (self, sql, error);
 
-  return stmt != NULL && store_step_done (self, stmt, error);
+  return stmt != NULL && sc_store_step_done (self, stmt, error);
 }
 
 /* Reads a single integer (a PRAGMA or an aggregate). */
@@ -390,7 +237,7 @@ store_query_int (ScStore     *self,
                  gint64      *value,
                  GError     **error)
 {
-  g_autoptr(ScStoreStatement) stmt = store_prepare (self, sql, error);
+  g_autoptr(ScStoreStatement) stmt = sc_store_prepare (self, sql, error);
   int rc;
 
   if (stmt == NULL)
@@ -398,7 +245,7 @@ store_query_int (ScStore     *self,
 
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
-    return store_fail (self, rc, error);
+    return sc_store_fail (self, rc, error);
 
   *value = sqlite3_column_int64 (stmt, 0);
   return TRUE;
@@ -419,18 +266,18 @@ store_begin_read (ScStore  *self,
   return store_run (self, "BEGIN", error);
 }
 
-static gboolean
-store_begin_write (ScStore  *self,
-                   GError  **error)
+gboolean
+sc_store_begin_write (ScStore  *self,
+                      GError  **error)
 {
   if (sqlite3_db_readonly (self->db, "main") == 1)
-    return store_fail (self, SQLITE_READONLY, error);
+    return sc_store_fail (self, SQLITE_READONLY, error);
 
   self->changes_at_begin = sqlite3_total_changes (self->db);
   return store_run (self, "BEGIN IMMEDIATE", error);
 }
 
-/* Commits a transaction begun with store_begin_write() or store_begin_read();
+/* Commits a transaction begun with sc_store_begin_write() or store_begin_read();
  * rolls it back when that fails. */
 static gboolean
 store_commit (ScStore  *self,
@@ -450,10 +297,10 @@ store_commit (ScStore  *self,
 
 /* Ends a transaction: commits it when the work in it succeeded (ok), else
  * rolls it back and passes the failure on. */
-static gboolean
-store_end (ScStore   *self,
-           gboolean   ok,
-           GError   **error)
+gboolean
+sc_store_end (ScStore   *self,
+              gboolean   ok,
+              GError   **error)
 {
   if (!ok)
     {
@@ -464,43 +311,35 @@ store_end (ScStore   *self,
   return store_commit (self, error);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
+/* Steps stmt to its end, adding what read_row makes of each row to rows. */
+static gboolean
+store_read_rows (ScStore         *self,
+                 sqlite3_stmt    *stmt,
+                 ScStoreRowFunc   read_row,
+                 GPtrArray       *rows,
+                 GError         **error)
 {
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, read_row (stmt));
+
+  return rc == SQLITE_DONE || sc_store_fail (self, rc, error);
 }
 
-static void
-bind_bytes (sqlite3_stmt *stmt,
-            int           index,
-            GBytes       *bytes)
+GPtrArray *
+sc_store_list_rows (ScStore         *self,
+                    sqlite3_stmt    *stmt,
+                    ScStoreRowFunc   read_row,
+                    GDestroyNotify   free_row,
+                    GError         **error)
 {
-  gsize size;
-  const void *data = g_bytes_get_data (bytes, &size);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (free_row);
 
-  sqlite3_bind_blob64 (stmt, index, data, size, SQLITE_TRANSIENT);
-}
+  if (!store_read_rows (self, stmt, read_row, rows, error))
+    return NULL;
 
-static char *
-column_strdup (sqlite3_stmt *stmt,
-               int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
-static GBytes *
-column_bytes (sqlite3_stmt *stmt,
-              int           column)
-{
-  const void *data = sqlite3_column_blob (stmt, column);
-  int size = sqlite3_column_bytes (stmt, column);
-
-  return g_bytes_new (data, size);
+  return g_steal_pointer (&rows);
 }
 
 /* Opening and migrating */
@@ -592,7 +431,7 @@ store_run_migrations (ScStore  *self,
         }
 
       if (rc != SQLITE_OK)
-        return store_fail (self, rc, error);
+        return sc_store_fail (self, rc, error);
     }
 
   return TRUE;
@@ -604,8 +443,8 @@ store_migrate (ScStore  *self,
 {
   /* Another process may be creating the same database: the migrations
    * check its version again under the write lock. */
-  return store_begin_write (self, error) &&
-         store_end (self, store_run_migrations (self, error), error);
+  return sc_store_begin_write (self, error) &&
+         sc_store_end (self, store_run_migrations (self, error), error);
 }
 
 static gboolean
@@ -619,13 +458,13 @@ store_set_journal_mode (ScStore  *self,
   if (sqlite3_db_readonly (self->db, "main") == 1)
     return TRUE;
 
-  stmt = store_prepare (self, "PRAGMA journal_mode = WAL", error);
+  stmt = sc_store_prepare (self, "PRAGMA journal_mode = WAL", error);
   if (stmt == NULL)
     return FALSE;
 
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
-    return store_fail (self, rc, error);
+    return sc_store_fail (self, rc, error);
 
   return TRUE;
 }
@@ -636,7 +475,7 @@ static gboolean
 store_quick_check (ScStore  *self,
                    GError  **error)
 {
-  g_autoptr(ScStoreStatement) stmt = store_prepare (self, "PRAGMA quick_check (1)", error);
+  g_autoptr(ScStoreStatement) stmt = sc_store_prepare (self, "PRAGMA quick_check (1)", error);
   int rc;
 
   if (stmt == NULL)
@@ -644,10 +483,10 @@ store_quick_check (ScStore  *self,
 
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
-    return store_fail (self, rc, error);
+    return sc_store_fail (self, rc, error);
 
   if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
-    return store_fail (self, SQLITE_CORRUPT, error);
+    return sc_store_fail (self, SQLITE_CORRUPT, error);
 
   return TRUE;
 }
@@ -766,14 +605,14 @@ store_read_setting (ScStore     *self,
   g_autoptr(ScStoreStatement) stmt = NULL;
   int rc;
 
-  stmt = store_prepare (self, "SELECT value FROM settings WHERE key = ?", error);
+  stmt = sc_store_prepare (self, "SELECT value FROM settings WHERE key = ?", error);
   if (stmt == NULL)
     return FALSE;
 
   bind_text (stmt, 1, key);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return store_fail (self, rc, error);
+    return sc_store_fail (self, rc, error);
 
   *value = rc == SQLITE_ROW ? column_strdup (stmt, 0) : NULL;
   return TRUE;
@@ -788,13 +627,13 @@ store_write_setting (ScStore     *self,
   g_autoptr(ScStoreStatement) stmt = NULL;
 
   if (value != NULL)
-    stmt = store_prepare (self,
-                          "INSERT INTO settings (key, value) VALUES (?1, ?2) "
-                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
-                          "WHERE value IS NOT excluded.value",
-                          error);
+    stmt = sc_store_prepare (self,
+                             "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+                             "WHERE value IS NOT excluded.value",
+                             error);
   else
-    stmt = store_prepare (self, "DELETE FROM settings WHERE key = ?1", error);
+    stmt = sc_store_prepare (self, "DELETE FROM settings WHERE key = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -803,7 +642,7 @@ store_write_setting (ScStore     *self,
   if (value != NULL)
     bind_text (stmt, 2, value);
 
-  return store_step_done (self, stmt, error);
+  return sc_store_step_done (self, stmt, error);
 }
 
 /* Unknown text (written by hand) reads as the default, ask. */
@@ -858,8 +697,8 @@ sc_store_set_setting (ScStore     *self,
     }
 
   locker = g_mutex_locker_new (&self->lock);
-  return store_begin_write (self, error) &&
-         store_end (self, store_write_setting (self, key, value, error), error);
+  return sc_store_begin_write (self, error) &&
+         sc_store_end (self, store_write_setting (self, key, value, error), error);
 }
 
 ScPolicy
@@ -888,9 +727,9 @@ sc_store_set_policy (ScStore   *self,
 /* Allow and block lists */
 
 /* sc_fingerprint_normalize() with its complaint as an SC_STORE_ERROR_INVALID. */
-static char *
-normalize_fingerprint (const char  *text,
-                       GError     **error)
+char *
+sc_store_normalize_fingerprint (const char  *text,
+                                GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   char *normalized = sc_fingerprint_normalize (text, &local_error);
@@ -934,23 +773,23 @@ normalize_entry_value (ScListKind    list,
       return sc_user_id_normalize (value);
     }
 
-  return normalize_fingerprint (value, error);
+  return sc_store_normalize_fingerprint (value, error);
 }
 
-static gboolean
-store_insert_entry (ScStore      *self,
-                    ScListKind    list,
-                    ScEntryKind   kind,
-                    const char   *value,
-                    const char   *note,
-                    GError      **error)
+gboolean
+sc_store_insert_entry (ScStore      *self,
+                       ScListKind    list,
+                       ScEntryKind   kind,
+                       const char   *value,
+                       const char   *note,
+                       GError      **error)
 {
   g_autoptr(ScStoreStatement) stmt = NULL;
 
-  stmt = store_prepare (self,
-                        "INSERT OR IGNORE INTO lists (list, kind, value, note, added) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        error);
+  stmt = sc_store_prepare (self,
+                           "INSERT OR IGNORE INTO lists (list, kind, value, note, added) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           error);
   if (stmt == NULL)
     return FALSE;
 
@@ -960,29 +799,29 @@ store_insert_entry (ScStore      *self,
   bind_text (stmt, 4, note);
   sqlite3_bind_int64 (stmt, 5, now_seconds ());
 
-  return store_step_done (self, stmt, error);
+  return sc_store_step_done (self, stmt, error);
 }
 
 /* Deletes an entry; a missing one is an error only when it must_exist. */
-static gboolean
-store_delete_entry (ScStore      *self,
-                    ScListKind    list,
-                    ScEntryKind   kind,
-                    const char   *value,
-                    gboolean      must_exist,
-                    GError      **error)
+gboolean
+sc_store_delete_entry (ScStore      *self,
+                       ScListKind    list,
+                       ScEntryKind   kind,
+                       const char   *value,
+                       gboolean      must_exist,
+                       GError      **error)
 {
   g_autoptr(ScStoreStatement) stmt = NULL;
 
-  stmt = store_prepare (self, "DELETE FROM lists WHERE list = ? AND kind = ? AND value = ?",
-                        error);
+  stmt = sc_store_prepare (self, "DELETE FROM lists WHERE list = ? AND kind = ? AND value = ?",
+                           error);
   if (stmt == NULL)
     return FALSE;
 
   bind_text (stmt, 1, list_to_db (list));
   bind_text (stmt, 2, sc_entry_kind_to_string (kind));
   bind_text (stmt, 3, value);
-  if (!store_step_done (self, stmt, error))
+  if (!sc_store_step_done (self, stmt, error))
     return FALSE;
 
   if (must_exist && sqlite3_changes (self->db) == 0)
@@ -1018,8 +857,10 @@ sc_store_add_entry (ScStore      *self,
     return FALSE;
 
   locker = g_mutex_locker_new (&self->lock);
-  return store_begin_write (self, error) &&
-         store_end (self, store_insert_entry (self, list, kind, normalized, note, error), error);
+  return sc_store_begin_write (self, error) &&
+         sc_store_end (self,
+                       sc_store_insert_entry (self, list, kind, normalized, note, error),
+                       error);
 }
 
 gboolean
@@ -1043,8 +884,24 @@ sc_store_remove_entry (ScStore      *self,
     return FALSE;
 
   locker = g_mutex_locker_new (&self->lock);
-  return store_begin_write (self, error) &&
-         store_end (self, store_delete_entry (self, list, kind, normalized, TRUE, error), error);
+  return sc_store_begin_write (self, error) &&
+         sc_store_end (self,
+                       sc_store_delete_entry (self, list, kind, normalized, TRUE, error),
+                       error);
+}
+
+static gpointer
+entry_from_row (sqlite3_stmt *stmt)
+{
+  ScListEntry *entry = g_new0 (ScListEntry, 1);
+
+  entry->list = list_from_db ((const char *) sqlite3_column_text (stmt, 0));
+  entry->kind = entry_kind_from_db ((const char *) sqlite3_column_text (stmt, 1));
+  entry->value = column_strdup (stmt, 2);
+  entry->note = column_strdup (stmt, 3);
+  entry->added = sqlite3_column_int64 (stmt, 4);
+
+  return entry;
 }
 
 GPtrArray *
@@ -1054,62 +911,42 @@ sc_store_list_entries (ScStore     *self,
 {
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(ScStoreStatement) stmt = NULL;
-  g_autoptr(GPtrArray) entries = NULL;
-  int rc;
 
   g_return_val_if_fail (SC_IS_STORE (self), NULL);
   g_return_val_if_fail (list == SC_LIST_ALLOW || list == SC_LIST_BLOCK, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   locker = g_mutex_locker_new (&self->lock);
-  stmt = store_prepare (self,
-                        "SELECT list, kind, value, note, added FROM lists "
-                        "WHERE list = ? ORDER BY kind, value",
-                        error);
+  stmt = sc_store_prepare (self,
+                           "SELECT list, kind, value, note, added FROM lists "
+                           "WHERE list = ? ORDER BY kind, value",
+                           error);
   if (stmt == NULL)
     return NULL;
 
   bind_text (stmt, 1, list_to_db (list));
-  entries = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_list_entry_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ScListEntry *entry = g_new0 (ScListEntry, 1);
-
-      entry->list = list_from_db ((const char *) sqlite3_column_text (stmt, 0));
-      entry->kind = entry_kind_from_db ((const char *) sqlite3_column_text (stmt, 1));
-      entry->value = column_strdup (stmt, 2);
-      entry->note = column_strdup (stmt, 3);
-      entry->added = sqlite3_column_int64 (stmt, 4);
-      g_ptr_array_add (entries, entry);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      store_fail (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&entries);
+  return sc_store_list_rows (self, stmt, entry_from_row,
+                             (GDestroyNotify) sc_list_entry_free, error);
 }
 
 /* Trust settings */
 
+static gpointer
+blob_from_row (sqlite3_stmt *stmt)
+{
+  return column_bytes (stmt, 0);
+}
+
+/* Adds the first column of every row of sql to blobs, as GBytes. */
 static gboolean
 store_read_blobs (ScStore     *self,
                   const char  *sql,
                   GPtrArray   *blobs,
                   GError     **error)
 {
-  g_autoptr(ScStoreStatement) stmt = store_prepare (self, sql, error);
-  int rc;
+  g_autoptr(ScStoreStatement) stmt = sc_store_prepare (self, sql, error);
 
-  if (stmt == NULL)
-    return FALSE;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (blobs, column_bytes (stmt, 0));
-
-  return rc == SQLITE_DONE || store_fail (self, rc, error);
+  return stmt != NULL && store_read_rows (self, stmt, blob_from_row, blobs, error);
 }
 
 static gboolean
@@ -1120,7 +957,7 @@ store_read_sets (ScStore          *self,
   g_autoptr(ScStoreStatement) stmt = NULL;
   int rc;
 
-  stmt = store_prepare (self, "SELECT list, kind, value FROM lists", error);
+  stmt = sc_store_prepare (self, "SELECT list, kind, value FROM lists", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -1146,7 +983,7 @@ store_read_sets (ScStore          *self,
       g_hash_table_add (set, column_strdup (stmt, 2));
     }
 
-  return rc == SQLITE_DONE || store_fail (self, rc, error);
+  return rc == SQLITE_DONE || sc_store_fail (self, rc, error);
 }
 
 static gboolean
@@ -1182,787 +1019,10 @@ sc_store_load_trust_settings (ScStore  *self,
   settings = sc_trust_settings_new ();
 
   if (!store_begin_read (self, error) ||
-      !store_end (self, store_read_trust_settings (self, settings, error), error))
+      !sc_store_end (self, store_read_trust_settings (self, settings, error), error))
     return NULL;
 
   return g_steal_pointer (&settings);
-}
-
-/* Issuers and CRLs */
-
-static gboolean
-set_gnutls_invalid (GError     **error,
-                    const char  *what,
-                    int          ret)
-{
-  g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_INVALID,
-               _("Not a DER-encoded %s: %s"), what, gnutls_strerror (ret));
-  return FALSE;
-}
-
-static GBytes *
-bytes_from_datum (gnutls_datum_t *datum)
-{
-  GBytes *bytes = g_bytes_new (datum->data, datum->size);
-
-  gnutls_free (datum->data);
-  datum->data = NULL;
-  return bytes;
-}
-
-static char *
-string_from_datum (gnutls_datum_t *datum)
-{
-  char *text = g_strndup ((const char *) datum->data, datum->size);
-
-  gnutls_free (datum->data);
-  datum->data = NULL;
-  return text;
-}
-
-/* Parses a CA certificate; returns its canonical DER and subject DN. */
-static gboolean
-parse_issuer (GBytes   *der,
-              GBytes  **canonical,
-              char    **subject,
-              GError  **error)
-{
-  gnutls_x509_crt_t crt = NULL;
-  gnutls_datum_t datum;
-  unsigned int critical;
-  unsigned int ca = 0;
-  int pathlen;
-  gsize size;
-  gboolean ok = FALSE;
-  int ret;
-
-  datum.data = (unsigned char *) g_bytes_get_data (der, &size);
-  datum.size = size;
-
-  if ((ret = gnutls_x509_crt_init (&crt)) < 0 ||
-      (ret = gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER)) < 0)
-    {
-      set_gnutls_invalid (error, _("certificate"), ret);
-      goto out;
-    }
-
-  if ((ret = gnutls_x509_crt_get_dn3 (crt, &datum, 0)) < 0)
-    {
-      set_gnutls_invalid (error, _("certificate"), ret);
-      goto out;
-    }
-  *subject = string_from_datum (&datum);
-
-  if (gnutls_x509_crt_get_basic_constraints (crt, &critical, &ca, &pathlen) < 0 || !ca)
-    {
-      g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_INVALID,
-                   _("“%s” is not a CA certificate (no basicConstraints cA=TRUE)"), *subject);
-      g_clear_pointer (subject, g_free);
-      goto out;
-    }
-
-  if ((ret = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &datum)) < 0)
-    {
-      set_gnutls_invalid (error, _("certificate"), ret);
-      g_clear_pointer (subject, g_free);
-      goto out;
-    }
-  *canonical = bytes_from_datum (&datum);
-  ok = TRUE;
-
-out:
-  g_clear_pointer (&crt, gnutls_x509_crt_deinit);
-  return ok;
-}
-
-static gboolean
-parse_crl (GBytes      *der,
-           ScCrlEntry  *entry,
-           GError     **error)
-{
-  gnutls_x509_crl_t crl = NULL;
-  gnutls_datum_t datum;
-  time_t next_update;
-  gsize size;
-  gboolean ok = FALSE;
-  int ret;
-
-  datum.data = (unsigned char *) g_bytes_get_data (der, &size);
-  datum.size = size;
-
-  if ((ret = gnutls_x509_crl_init (&crl)) < 0 ||
-      (ret = gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER)) < 0 ||
-      (ret = gnutls_x509_crl_get_issuer_dn3 (crl, &datum, 0)) < 0)
-    {
-      set_gnutls_invalid (error, _("certificate revocation list"), ret);
-      goto out;
-    }
-  entry->issuer = string_from_datum (&datum);
-
-  if ((ret = gnutls_x509_crl_export2 (crl, GNUTLS_X509_FMT_DER, &datum)) < 0)
-    {
-      set_gnutls_invalid (error, _("certificate revocation list"), ret);
-      goto out;
-    }
-  entry->der = bytes_from_datum (&datum);
-
-  entry->this_update = gnutls_x509_crl_get_this_update (crl);
-  next_update = gnutls_x509_crl_get_next_update (crl);
-  entry->next_update = next_update == (time_t) -1 ? 0 : next_update;
-  entry->fingerprint = sc_fingerprint_of_der (entry->der);
-  ok = TRUE;
-
-out:
-  g_clear_pointer (&crl, gnutls_x509_crl_deinit);
-  return ok;
-}
-
-/* Runs sql, a DELETE taking a normalized fingerprint; deleting nothing is
- * an error, in which what names the missing thing. */
-static gboolean
-store_delete_by_fingerprint (ScStore     *self,
-                             const char  *sql,
-                             const char  *what,
-                             const char  *fingerprint,
-                             GError     **error)
-{
-  g_autoptr(ScStoreStatement) stmt = store_prepare (self, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, fingerprint);
-  if (!store_step_done (self, stmt, error))
-    return FALSE;
-
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
-                   _("There is no %s with fingerprint %s"), what, fingerprint);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-store_remove_by_fingerprint (ScStore     *self,
-                             const char  *sql,
-                             const char  *what,
-                             const char  *fingerprint,
-                             GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autofree char *normalized = NULL;
-
-  normalized = normalize_fingerprint (fingerprint, error);
-  if (normalized == NULL)
-    return FALSE;
-
-  locker = g_mutex_locker_new (&self->lock);
-  return store_begin_write (self, error) &&
-         store_end (self, store_delete_by_fingerprint (self, sql, what, normalized, error),
-                    error);
-}
-
-static gboolean
-store_insert_issuer (ScStore     *self,
-                     const char  *subject,
-                     GBytes      *der,
-                     GError     **error)
-{
-  g_autoptr(ScStoreStatement) stmt = NULL;
-  g_autofree char *fingerprint = sc_fingerprint_of_der (der);
-
-  stmt = store_prepare (self,
-                        "INSERT OR IGNORE INTO issuers (fingerprint, subject, der, added) "
-                        "VALUES (?, ?, ?, ?)",
-                        error);
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, fingerprint);
-  bind_text (stmt, 2, subject);
-  bind_bytes (stmt, 3, der);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  return store_step_done (self, stmt, error);
-}
-
-gboolean
-sc_store_add_issuer (ScStore  *self,
-                     GBytes   *der,
-                     GError  **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(GBytes) canonical = NULL;
-  g_autofree char *subject = NULL;
-
-  g_return_val_if_fail (SC_IS_STORE (self), FALSE);
-  g_return_val_if_fail (der != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!parse_issuer (der, &canonical, &subject, error))
-    return FALSE;
-
-  locker = g_mutex_locker_new (&self->lock);
-  return store_begin_write (self, error) &&
-         store_end (self, store_insert_issuer (self, subject, canonical, error), error);
-}
-
-gboolean
-sc_store_remove_issuer (ScStore     *self,
-                        const char  *fingerprint,
-                        GError     **error)
-{
-  g_return_val_if_fail (SC_IS_STORE (self), FALSE);
-  g_return_val_if_fail (fingerprint != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return store_remove_by_fingerprint (self, "DELETE FROM issuers WHERE fingerprint = ?",
-                                      _("trusted issuer"), fingerprint, error);
-}
-
-GPtrArray *
-sc_store_list_issuers (ScStore  *self,
-                       GError  **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(ScStoreStatement) stmt = NULL;
-  g_autoptr(GPtrArray) issuers = NULL;
-  int rc;
-
-  g_return_val_if_fail (SC_IS_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  stmt = store_prepare (self,
-                        "SELECT fingerprint, subject, der, added FROM issuers "
-                        "ORDER BY added, fingerprint",
-                        error);
-  if (stmt == NULL)
-    return NULL;
-
-  issuers = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_issuer_entry_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ScIssuerEntry *entry = g_new0 (ScIssuerEntry, 1);
-
-      entry->fingerprint = column_strdup (stmt, 0);
-      entry->subject = column_strdup (stmt, 1);
-      entry->der = column_bytes (stmt, 2);
-      entry->added = sqlite3_column_int64 (stmt, 3);
-      g_ptr_array_add (issuers, entry);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      store_fail (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&issuers);
-}
-
-static gboolean
-store_insert_crl (ScStore           *self,
-                  const ScCrlEntry  *entry,
-                  GError           **error)
-{
-  g_autoptr(ScStoreStatement) stmt = NULL;
-
-  stmt = store_prepare (self,
-                        "INSERT OR IGNORE INTO crls "
-                        "(fingerprint, issuer, this_update, next_update, der, added) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        error);
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, entry->fingerprint);
-  bind_text (stmt, 2, entry->issuer);
-  sqlite3_bind_int64 (stmt, 3, entry->this_update);
-  sqlite3_bind_int64 (stmt, 4, entry->next_update);
-  bind_bytes (stmt, 5, entry->der);
-  sqlite3_bind_int64 (stmt, 6, now_seconds ());
-  return store_step_done (self, stmt, error);
-}
-
-gboolean
-sc_store_add_crl (ScStore  *self,
-                  GBytes   *der,
-                  GError  **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(ScCrlEntry) entry = g_new0 (ScCrlEntry, 1);
-
-  g_return_val_if_fail (SC_IS_STORE (self), FALSE);
-  g_return_val_if_fail (der != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!parse_crl (der, entry, error))
-    return FALSE;
-
-  locker = g_mutex_locker_new (&self->lock);
-  return store_begin_write (self, error) &&
-         store_end (self, store_insert_crl (self, entry, error), error);
-}
-
-gboolean
-sc_store_remove_crl (ScStore     *self,
-                     const char  *fingerprint,
-                     GError     **error)
-{
-  g_return_val_if_fail (SC_IS_STORE (self), FALSE);
-  g_return_val_if_fail (fingerprint != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return store_remove_by_fingerprint (self, "DELETE FROM crls WHERE fingerprint = ?",
-                                      _("certificate revocation list"), fingerprint, error);
-}
-
-GPtrArray *
-sc_store_list_crls (ScStore  *self,
-                    GError  **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(ScStoreStatement) stmt = NULL;
-  g_autoptr(GPtrArray) crls = NULL;
-  int rc;
-
-  g_return_val_if_fail (SC_IS_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  stmt = store_prepare (self,
-                        "SELECT fingerprint, issuer, this_update, next_update, der, added "
-                        "FROM crls ORDER BY added, fingerprint",
-                        error);
-  if (stmt == NULL)
-    return NULL;
-
-  crls = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_crl_entry_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ScCrlEntry *entry = g_new0 (ScCrlEntry, 1);
-
-      entry->fingerprint = column_strdup (stmt, 0);
-      entry->issuer = column_strdup (stmt, 1);
-      entry->this_update = sqlite3_column_int64 (stmt, 2);
-      entry->next_update = sqlite3_column_int64 (stmt, 3);
-      entry->der = column_bytes (stmt, 4);
-      entry->added = sqlite3_column_int64 (stmt, 5);
-      g_ptr_array_add (crls, entry);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      store_fail (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&crls);
-}
-
-/* Knocks */
-
-static gboolean
-store_insert_knock (ScStore        *self,
-                    const ScKnock  *knock,
-                    GError        **error)
-{
-  g_autoptr(ScStoreStatement) insert = NULL;
-  g_autoptr(ScStoreStatement) prune = NULL;
-
-  insert = store_prepare (self,
-                          "INSERT INTO knocks (time, incoming, address, fingerprint, user_id, "
-                          "name, verdict, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          error);
-  if (insert == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (insert, 1, knock->time);
-  sqlite3_bind_int (insert, 2, knock->incoming ? 1 : 0);
-  bind_text (insert, 3, knock->address);
-  bind_text (insert, 4, knock->fingerprint);
-  bind_text (insert, 5, knock->user_id);
-  bind_text (insert, 6, knock->name);
-  bind_text (insert, 7, verdict_to_db (knock->verdict));
-  bind_text (insert, 8, knock->reason);
-  bind_text (insert, 9, knock->detail);
-  if (!store_step_done (self, insert, error))
-    return FALSE;
-
-  /* Ids grow by one per knock and only the oldest are ever deleted, so this
-   * keeps exactly the newest ones; with nothing to delete it is a single
-   * index seek. */
-  prune = store_prepare (self, "DELETE FROM knocks WHERE id <= ?", error);
-  if (prune == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (prune, 1, sqlite3_last_insert_rowid (self->db) - SC_STORE_MAX_KNOCKS);
-  return store_step_done (self, prune, error);
-}
-
-gboolean
-sc_store_add_knock (ScStore        *self,
-                    const ScKnock  *knock,
-                    GError        **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-
-  g_return_val_if_fail (SC_IS_STORE (self), FALSE);
-  g_return_val_if_fail (knock != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
-  return store_begin_write (self, error) &&
-         store_end (self, store_insert_knock (self, knock, error), error);
-}
-
-/* Newest first means most recently recorded: by id, the order in which
- * knocks were committed, which is also the order the pruning keeps. */
-GPtrArray *
-sc_store_list_knocks (ScStore  *self,
-                      guint     limit,
-                      GError  **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(ScStoreStatement) stmt = NULL;
-  g_autoptr(GPtrArray) knocks = NULL;
-  int rc;
-
-  g_return_val_if_fail (SC_IS_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  stmt = store_prepare (self,
-                        "SELECT id, time, incoming, address, fingerprint, user_id, name, "
-                        "verdict, reason, detail FROM knocks ORDER BY id DESC LIMIT ?",
-                        error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, limit > 0 ? (gint64) limit : -1);
-  knocks = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_knock_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ScKnock *knock = g_new0 (ScKnock, 1);
-
-      knock->id = sqlite3_column_int64 (stmt, 0);
-      knock->time = sqlite3_column_int64 (stmt, 1);
-      knock->incoming = sqlite3_column_int (stmt, 2) != 0;
-      knock->address = column_strdup (stmt, 3);
-      knock->fingerprint = column_strdup (stmt, 4);
-      knock->user_id = column_strdup (stmt, 5);
-      knock->name = column_strdup (stmt, 6);
-      knock->verdict = verdict_from_db ((const char *) sqlite3_column_text (stmt, 7));
-      knock->reason = column_strdup (stmt, 8);
-      knock->detail = column_strdup (stmt, 9);
-      g_ptr_array_add (knocks, knock);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      store_fail (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&knocks);
-}
-
-/* Requests */
-
-#define REQUEST_COLUMNS \
-  "id, fingerprint, user_id, name, certificate_pem, greeting, address, " \
-  "first_seen, last_seen, attempts, state"
-
-static ScRequest *
-request_from_row (sqlite3_stmt *stmt)
-{
-  ScRequest *request = g_new0 (ScRequest, 1);
-
-  request->id = sqlite3_column_int64 (stmt, 0);
-  request->fingerprint = column_strdup (stmt, 1);
-  request->user_id = column_strdup (stmt, 2);
-  request->name = column_strdup (stmt, 3);
-  request->certificate_pem = column_strdup (stmt, 4);
-  request->greeting = column_strdup (stmt, 5);
-  request->address = column_strdup (stmt, 6);
-  request->first_seen = sqlite3_column_int64 (stmt, 7);
-  request->last_seen = sqlite3_column_int64 (stmt, 8);
-  request->attempts = sqlite3_column_int64 (stmt, 9);
-  request->state = request_state_from_db ((const char *) sqlite3_column_text (stmt, 10));
-
-  return request;
-}
-
-/* Runs a query for at most one request, bound to id or to a fingerprint;
- * *request is NULL when there is none. */
-static gboolean
-store_read_request (ScStore     *self,
-                    const char  *sql,
-                    gint64       id,
-                    const char  *fingerprint,
-                    ScRequest  **request,
-                    GError     **error)
-{
-  g_autoptr(ScStoreStatement) stmt = store_prepare (self, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  if (fingerprint != NULL)
-    bind_text (stmt, 1, fingerprint);
-  else
-    sqlite3_bind_int64 (stmt, 1, id);
-
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return store_fail (self, rc, error);
-
-  *request = rc == SQLITE_ROW ? request_from_row (stmt) : NULL;
-  return TRUE;
-}
-
-static gboolean
-store_upsert_request (ScStore     *self,
-                      const char  *fingerprint,
-                      const char  *user_id,
-                      const char  *name,
-                      const char  *certificate_pem,
-                      const char  *greeting,
-                      const char  *address,
-                      gint64      *id,
-                      GError     **error)
-{
-  g_autoptr(ScStoreStatement) stmt = NULL;
-  gint64 now = now_seconds ();
-  int rc;
-
-  /* A retry without a greeting keeps the one they wrote before. */
-  stmt = store_prepare (self,
-                        "INSERT INTO requests (fingerprint, user_id, name, certificate_pem, "
-                        "greeting, address, first_seen, last_seen, attempts, state) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 1, 'pending') "
-                        "ON CONFLICT (fingerprint) DO UPDATE SET "
-                        "user_id = excluded.user_id, name = excluded.name, "
-                        "certificate_pem = excluded.certificate_pem, "
-                        "greeting = coalesce (excluded.greeting, greeting), "
-                        "address = excluded.address, last_seen = excluded.last_seen, "
-                        "attempts = attempts + 1, state = 'pending' "
-                        "RETURNING id",
-                        error);
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, fingerprint);
-  bind_text (stmt, 2, user_id);
-  bind_text (stmt, 3, name);
-  bind_text (stmt, 4, certificate_pem);
-  bind_text (stmt, 5, greeting);
-  bind_text (stmt, 6, address);
-  sqlite3_bind_int64 (stmt, 7, now);
-
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    return store_fail (self, rc, error);
-
-  *id = sqlite3_column_int64 (stmt, 0);
-
-  /* Finish the statement before the caller commits. */
-  return store_step_done (self, stmt, error);
-}
-
-gint64
-sc_store_record_request (ScStore     *self,
-                         const char  *fingerprint,
-                         const char  *user_id,
-                         const char  *name,
-                         const char  *certificate_pem,
-                         const char  *greeting,
-                         const char  *address,
-                         GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autofree char *normalized = NULL;
-  gint64 id = 0;
-
-  g_return_val_if_fail (SC_IS_STORE (self), 0);
-  g_return_val_if_fail (fingerprint != NULL, 0);
-  g_return_val_if_fail (error == NULL || *error == NULL, 0);
-
-  normalized = normalize_fingerprint (fingerprint, error);
-  if (normalized == NULL)
-    return 0;
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!store_begin_write (self, error) ||
-      !store_end (self,
-                  store_upsert_request (self, normalized, user_id, name, certificate_pem,
-                                        greeting, address, &id, error),
-                  error))
-    return 0;
-
-  return id;
-}
-
-ScRequest *
-sc_store_get_request (ScStore  *self,
-                      gint64    id,
-                      GError  **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  ScRequest *request = NULL;
-
-  g_return_val_if_fail (SC_IS_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!store_read_request (self, "SELECT " REQUEST_COLUMNS " FROM requests WHERE id = ?",
-                           id, NULL, &request, error))
-    return NULL;
-
-  if (request == NULL)
-    g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
-                 _("There is no contact request %lld"), (long long) id);
-
-  return request;
-}
-
-ScRequest *
-sc_store_find_request (ScStore     *self,
-                       const char  *fingerprint,
-                       GError     **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autofree char *normalized = NULL;
-  ScRequest *request = NULL;
-
-  g_return_val_if_fail (SC_IS_STORE (self), NULL);
-  g_return_val_if_fail (fingerprint != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  normalized = normalize_fingerprint (fingerprint, error);
-  if (normalized == NULL)
-    return NULL;
-
-  locker = g_mutex_locker_new (&self->lock);
-  store_read_request (self, "SELECT " REQUEST_COLUMNS " FROM requests WHERE fingerprint = ?",
-                      0, normalized, &request, error);
-
-  return request;
-}
-
-GPtrArray *
-sc_store_list_requests (ScStore   *self,
-                        gboolean   include_decided,
-                        GError   **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(ScStoreStatement) stmt = NULL;
-  g_autoptr(GPtrArray) requests = NULL;
-  int rc;
-
-  g_return_val_if_fail (SC_IS_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  stmt = store_prepare (self,
-                        "SELECT " REQUEST_COLUMNS " FROM requests "
-                        "WHERE ?1 OR state = 'pending' ORDER BY last_seen DESC, id DESC",
-                        error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int (stmt, 1, include_decided ? 1 : 0);
-  requests = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_request_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (requests, request_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      store_fail (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&requests);
-}
-
-static gboolean
-store_update_request_state (ScStore         *self,
-                            gint64           id,
-                            ScRequestState   state,
-                            GError         **error)
-{
-  g_autoptr(ScStoreStatement) stmt = NULL;
-
-  stmt = store_prepare (self, "UPDATE requests SET state = ? WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  bind_text (stmt, 1, sc_request_state_to_string (state));
-  sqlite3_bind_int64 (stmt, 2, id);
-  return store_step_done (self, stmt, error);
-}
-
-/* Inside the caller's write transaction. */
-static gboolean
-store_apply_request_state (ScStore         *self,
-                           gint64           id,
-                           ScRequestState   state,
-                           GError         **error)
-{
-  g_autoptr(ScRequest) request = NULL;
-
-  if (!store_read_request (self, "SELECT " REQUEST_COLUMNS " FROM requests WHERE id = ?",
-                           id, NULL, &request, error))
-    return FALSE;
-
-  if (request == NULL)
-    {
-      g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
-                   _("There is no contact request %lld"), (long long) id);
-      return FALSE;
-    }
-
-  if (!store_update_request_state (self, id, state, error))
-    return FALSE;
-
-  switch (state)
-    {
-    case SC_REQUEST_ACCEPTED:
-      return store_insert_entry (self, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT,
-                                 request->fingerprint, request->name, error) &&
-             store_delete_entry (self, SC_LIST_BLOCK, SC_ENTRY_FINGERPRINT,
-                                 request->fingerprint, FALSE, error);
-
-    case SC_REQUEST_BLOCKED:
-      return store_insert_entry (self, SC_LIST_BLOCK, SC_ENTRY_FINGERPRINT,
-                                 request->fingerprint, request->name, error);
-
-    case SC_REQUEST_PENDING:
-    case SC_REQUEST_DECLINED:
-    default:
-      return TRUE;
-    }
-}
-
-gboolean
-sc_store_set_request_state (ScStore         *self,
-                            gint64           id,
-                            ScRequestState   state,
-                            GError         **error)
-{
-  g_autoptr(GMutexLocker) locker = NULL;
-
-  g_return_val_if_fail (SC_IS_STORE (self), FALSE);
-  g_return_val_if_fail (state <= SC_REQUEST_BLOCKED, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
-  return store_begin_write (self, error) &&
-         store_end (self, store_apply_request_state (self, id, state, error), error);
 }
 
 /* GObject */
