@@ -9,10 +9,12 @@
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
 
+#include "sc-address.h"
 #include "sc-cli-private.h"
 #include "sc-identity.h"
 #include "sc-profile.h"
 #include "sc-protocol.h"
+#include "sc-reachability.h"
 #include "sc-user-agent.h"
 
 /* Both commands print one JSON object per line on stdout for every event. */
@@ -234,6 +236,41 @@ parse_uint_option (const char  *name,
 
 /* listen */
 
+/* "reachable": the addresses others can use, best first, and "hint": a
+ * sentence when none of them reaches beyond this network, else null. */
+static void
+add_reachability (JsonBuilder *builder,
+                  ScUserAgent *agent)
+{
+  g_autofree char *host = NULL;
+  g_autoptr(GPtrArray) reachable = NULL;
+  g_autofree char *hint = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port = 0;
+
+  if (sc_address_parse (sc_user_agent_get_listen_address (agent), 0, &host, &port, &error))
+    reachable = sc_reachability_list (host, port, &error);
+  if (reachable != NULL)
+    hint = sc_reachability_hint (reachable);
+  else
+    g_printerr ("sixchat-cli: cannot list the addresses others can reach: %s\n", error->message);
+
+  json_builder_set_member_name (builder, "reachable");
+  json_builder_begin_array (builder);
+  for (guint i = 0; reachable != NULL && i < reachable->len; i++)
+    {
+      const ScReachableAddress *address = reachable->pdata[i];
+
+      json_builder_begin_object (builder);
+      sc_cli_json_add_string (builder, "address", address->address);
+      sc_cli_json_add_string (builder, "scope", sc_address_scope_to_string (address->scope));
+      sc_cli_json_add_string (builder, "interface", address->interface);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  sc_cli_json_add_string (builder, "hint", hint);
+}
+
 typedef struct
 {
   GMainLoop   *loop;
@@ -379,6 +416,7 @@ sc_cli_listen (const char  *profile_dir,
   json_builder_add_int_value (builder, sc_user_agent_get_port (agent));
   sc_cli_json_add_string (builder, "user", sc_identity_get_user_id (sc_user_agent_get_identity (agent)));
   sc_cli_json_add_string (builder, "fingerprint", sc_identity_get_fingerprint (sc_user_agent_get_identity (agent)));
+  add_reachability (builder, agent);
   end_event (builder);
 
   loop = g_main_loop_new (NULL, FALSE);
