@@ -8,159 +8,7 @@
 #include "sc-peer-certificate.h"
 #include "sc-test-util.h"
 
-/* Runs a tool that must succeed, keeping its chatter out of the TAP stream. */
-#define RUN_TOOL(...)                                                         \
-  G_STMT_START {                                                              \
-    g_autofree char *tool_out = NULL;                                         \
-    g_autofree char *tool_err = NULL;                                         \
-    int tool_status = sc_test_run (&tool_out, &tool_err, __VA_ARGS__, NULL);  \
-    if (tool_status != 0)                                                     \
-      g_test_message ("%s", tool_err);                                        \
-    g_assert_cmpint (tool_status, ==, 0);                                     \
-  } G_STMT_END
-
 #define DAY (24 * 60 * 60)
-
-static gboolean
-have_tools (void)
-{
-  g_autofree char *certtool = g_find_program_in_path ("certtool");
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-
-  if (certtool != NULL && openssl != NULL)
-    return TRUE;
-
-  g_test_skip ("certtool (gnutls-bin) and openssl are needed to make test certificates");
-  return FALSE;
-}
-
-static char *
-write_file (const char *dir,
-            const char *name,
-            const char *contents,
-            gssize      length)
-{
-  g_autoptr(GError) error = NULL;
-  char *path = g_build_filename (dir, name, NULL);
-
-  g_file_set_contents (path, contents, length, &error);
-  g_assert_no_error (error);
-
-  return path;
-}
-
-static char *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-
-  return contents;
-}
-
-/* <dir>/<name>.crt made by certtool from template, with a new key of
- * key_type ("ecdsa" or "rsa") at <dir>/<name>.key; issuer NULL makes it
- * self-signed, else <dir>/<issuer>.crt and .key sign it. */
-static char *
-certtool_cert (const char *dir,
-               const char *name,
-               const char *key_type,
-               const char *template_text,
-               const char *issuer)
-{
-  g_autofree char *key = g_strdup_printf ("%s/%s.key", dir, name);
-  g_autofree char *template_name = g_strdup_printf ("%s.tmpl", name);
-  g_autofree char *template = write_file (dir, template_name, template_text, -1);
-  char *crt = g_strdup_printf ("%s/%s.crt", dir, name);
-
-  RUN_TOOL ("certtool", "--generate-privkey", "--no-text", "--key-type", key_type,
-            "--bits", g_str_equal (key_type, "rsa") ? "2048" : "256", "--outfile", key);
-
-  if (issuer == NULL)
-    {
-      RUN_TOOL ("certtool", "--generate-self-signed", "--no-text", "--load-privkey", key,
-                "--template", template, "--outfile", crt);
-    }
-  else
-    {
-      g_autofree char *ca_crt = g_strdup_printf ("%s/%s.crt", dir, issuer);
-      g_autofree char *ca_key = g_strdup_printf ("%s/%s.key", dir, issuer);
-
-      RUN_TOOL ("certtool", "--generate-certificate", "--no-text", "--load-privkey", key,
-                "--load-ca-certificate", ca_crt, "--load-ca-privkey", ca_key,
-                "--template", template, "--outfile", crt);
-    }
-
-  return crt;
-}
-
-/* <dir>/<name>.key made by openssl genpkey: algorithm "EC", "RSA" or
- * "ED25519"; option may be NULL. */
-static char *
-openssl_key (const char *dir,
-             const char *name,
-             const char *algorithm,
-             const char *option)
-{
-  char *key = g_strdup_printf ("%s/%s.key", dir, name);
-
-  /* A NULL option ends the argument list before "-pkeyopt". */
-  RUN_TOOL ("openssl", "genpkey", "-algorithm", algorithm, "-out", key,
-            option != NULL ? "-pkeyopt" : NULL, option);
-
-  return key;
-}
-
-/* <dir>/<name>.crt self-signed by openssl for 30 days; addext may be NULL. */
-static char *
-openssl_self_signed (const char *dir,
-                     const char *name,
-                     const char *key,
-                     const char *subject,
-                     const char *addext)
-{
-  char *crt = g_strdup_printf ("%s/%s.crt", dir, name);
-
-  /* A NULL addext ends the argument list before "-addext". */
-  RUN_TOOL ("openssl", "req", "-x509", "-key", key, "-subj", subject, "-days", "30",
-            "-out", crt, addext != NULL ? "-addext" : NULL, addext);
-
-  return crt;
-}
-
-static char *
-certtool_fingerprint (const char *crt)
-{
-  g_autofree char *out = NULL;
-
-  g_assert_cmpint (sc_test_run (&out, NULL, "certtool", "--fingerprint", "--hash", "sha256",
-                                "--infile", crt, NULL), ==, 0);
-
-  return g_strdup (g_strstrip (out));
-}
-
-/* "sha256 Fingerprint=AB:CD:…" normalised. */
-static char *
-openssl_fingerprint (const char *crt)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  const char *equals;
-  char *fingerprint;
-
-  g_assert_cmpint (sc_test_run (&out, NULL, "openssl", "x509", "-noout", "-fingerprint",
-                                "-sha256", "-in", crt, NULL), ==, 0);
-  equals = strchr (out, '=');
-  g_assert_nonnull (equals);
-
-  fingerprint = sc_fingerprint_normalize (equals + 1, &error);
-  g_assert_no_error (error);
-
-  return fingerprint;
-}
 
 static ScPeerCertificate *
 load (const char *path)
@@ -182,17 +30,17 @@ test_uid_only_certtool (void)
   g_autofree char *expected = NULL;
   g_autoptr(ScPeerCertificate) certificate = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  crt = certtool_cert (dir, "alice", "ecdsa",
-                       "cn = \"Alice Liddell\"\n"
-                       "uid = \"alice@example.org\"\n"
-                       "tls_www_client\n"
-                       "tls_www_server\n", NULL);
+  crt = sc_test_certtool_cert (dir, "alice", "ecdsa",
+                               "cn = \"Alice Liddell\"\n"
+                               "uid = \"alice@example.org\"\n"
+                               "tls_www_client\n"
+                               "tls_www_server\n", NULL);
   certificate = load (crt);
-  expected = certtool_fingerprint (crt);
+  expected = sc_test_certtool_fingerprint (crt);
 
   g_assert_cmpuint (sc_peer_certificate_get_length (certificate), ==, 1);
   g_assert_cmpstr (sc_peer_certificate_get_user_id (certificate), ==, "alice@example.org");
@@ -216,14 +64,14 @@ test_san_only_certtool (void)
   g_autofree char *crt = NULL;
   g_autoptr(ScPeerCertificate) certificate = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  crt = certtool_cert (dir, "bob", "rsa",
-                       "cn = \"Bob\"\n"
-                       "email = \"bob@example.org\"\n"
-                       "tls_www_client\n", NULL);
+  crt = sc_test_certtool_cert (dir, "bob", "rsa",
+                               "cn = \"Bob\"\n"
+                               "email = \"bob@example.org\"\n"
+                               "tls_www_client\n", NULL);
   certificate = load (crt);
 
   g_assert_cmpstr (sc_peer_certificate_get_user_id (certificate), ==, "bob@example.org");
@@ -243,14 +91,15 @@ test_email_only_openssl (void)
   g_autofree char *expected = NULL;
   g_autoptr(ScPeerCertificate) certificate = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  key = openssl_key (dir, "carol", "EC", "ec_paramgen_curve:P-256");
-  crt = openssl_self_signed (dir, "carol", key, "/CN=Carol/emailAddress=carol@example.org", NULL);
+  key = sc_test_openssl_key (dir, "carol", "EC", "ec_paramgen_curve:P-256");
+  crt = sc_test_openssl_self_signed (dir, "carol", key,
+                                     "/CN=Carol/emailAddress=carol@example.org", NULL);
   certificate = load (crt);
-  expected = openssl_fingerprint (crt);
+  expected = sc_test_openssl_fingerprint (crt);
 
   g_assert_cmpstr (sc_peer_certificate_get_user_id (certificate), ==, "carol@example.org");
   g_assert_cmpstr (sc_peer_certificate_get_name (certificate), ==, "Carol");
@@ -272,15 +121,16 @@ test_uid_openssl (void)
   g_autoptr(ScPeerCertificate) ec = NULL;
   g_autoptr(ScPeerCertificate) rsa = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  ec_key = openssl_key (dir, "bob-ec", "EC", "ec_paramgen_curve:P-256");
-  ec_crt = openssl_self_signed (dir, "bob-ec", ec_key, "/CN=Bob/UID=bob@example.org",
-                                "extendedKeyUsage=clientAuth,serverAuth");
-  rsa_key = openssl_key (dir, "bob-rsa", "RSA", "rsa_keygen_bits:2048");
-  rsa_crt = openssl_self_signed (dir, "bob-rsa", rsa_key, "/CN=Bob/UID=bob@example.org", NULL);
+  ec_key = sc_test_openssl_key (dir, "bob-ec", "EC", "ec_paramgen_curve:P-256");
+  ec_crt = sc_test_openssl_self_signed (dir, "bob-ec", ec_key, "/CN=Bob/UID=bob@example.org",
+                                        "extendedKeyUsage=clientAuth,serverAuth");
+  rsa_key = sc_test_openssl_key (dir, "bob-rsa", "RSA", "rsa_keygen_bits:2048");
+  rsa_crt = sc_test_openssl_self_signed (dir, "bob-rsa", rsa_key, "/CN=Bob/UID=bob@example.org",
+                                         NULL);
   ec = load (ec_crt);
   rsa = load (rsa_crt);
 
@@ -306,16 +156,17 @@ test_user_id_precedence (void)
   g_autoptr(ScPeerCertificate) all = NULL;
   g_autoptr(ScPeerCertificate) san = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  key = openssl_key (dir, "dan", "ED25519", NULL);
-  all_crt = openssl_self_signed (dir, "all", key,
-                                 "/CN=Dan/UID=dan@uid.example/emailAddress=dan@mail.example",
-                                 "subjectAltName=DNS:dan.example,email:dan@san.example");
-  san_crt = openssl_self_signed (dir, "san", key, "/CN=Dan/emailAddress=dan@mail.example",
-                                 "subjectAltName=DNS:dan.example,email:dan@san.example");
+  key = sc_test_openssl_key (dir, "dan", "ED25519", NULL);
+  all_crt = sc_test_openssl_self_signed (dir, "all", key,
+                                         "/CN=Dan/UID=dan@uid.example"
+                                         "/emailAddress=dan@mail.example",
+                                         "subjectAltName=DNS:dan.example,email:dan@san.example");
+  san_crt = sc_test_openssl_self_signed (dir, "san", key, "/CN=Dan/emailAddress=dan@mail.example",
+                                         "subjectAltName=DNS:dan.example,email:dan@san.example");
   all = load (all_crt);
   san = load (san_crt);
 
@@ -336,13 +187,14 @@ test_no_user_id (void)
   g_autoptr(ScPeerCertificate) cn_only = NULL;
   g_autoptr(ScPeerCertificate) org_only = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  key = openssl_key (dir, "nobody", "RSA", "rsa_keygen_bits:2048");
-  cn_crt = openssl_self_signed (dir, "cn", key, "/CN=Nobody", "subjectAltName=DNS:nobody.example");
-  org_crt = openssl_self_signed (dir, "org", key, "/O=Nobody Ltd", NULL);
+  key = sc_test_openssl_key (dir, "nobody", "RSA", "rsa_keygen_bits:2048");
+  cn_crt = sc_test_openssl_self_signed (dir, "cn", key, "/CN=Nobody",
+                                        "subjectAltName=DNS:nobody.example");
+  org_crt = sc_test_openssl_self_signed (dir, "org", key, "/O=Nobody Ltd", NULL);
   cn_only = load (cn_crt);
   org_only = load (org_crt);
 
@@ -370,12 +222,12 @@ test_properties (void)
   gint64 not_after = 0;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  key = openssl_key (dir, "erin", "EC", "ec_paramgen_curve:P-256");
-  crt = openssl_self_signed (dir, "erin", key, "/CN=Erin/UID=erin@example.org", NULL);
+  key = sc_test_openssl_key (dir, "erin", "EC", "ec_paramgen_curve:P-256");
+  crt = sc_test_openssl_self_signed (dir, "erin", key, "/CN=Erin/UID=erin@example.org", NULL);
   certificate = load (crt);
 
   g_object_get (certificate,
@@ -420,34 +272,34 @@ test_chain (void)
   GBytes *ders[3];
   const char *paths[3];
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  root = certtool_cert (dir, "root", "ecdsa",
-                        "cn = \"SixChat Test Root\"\n"
-                        "ca\n"
-                        "cert_signing_key\n", NULL);
-  intermediate = certtool_cert (dir, "intermediate", "rsa",
-                                "cn = \"SixChat Test Intermediate\"\n"
+  root = sc_test_certtool_cert (dir, "root", "ecdsa",
+                                "cn = \"SixChat Test Root\"\n"
                                 "ca\n"
-                                "cert_signing_key\n", "root");
-  leaf = certtool_cert (dir, "leaf", "ecdsa",
-                        "cn = \"Frank\"\n"
-                        "uid = \"frank@example.org\"\n"
-                        "email = \"frank@example.org\"\n"
-                        "signing_key\n"
-                        "tls_www_client\n"
-                        "tls_www_server\n", "intermediate");
+                                "cert_signing_key\n", NULL);
+  intermediate = sc_test_certtool_cert (dir, "intermediate", "rsa",
+                                        "cn = \"SixChat Test Intermediate\"\n"
+                                        "ca\n"
+                                        "cert_signing_key\n", "root");
+  leaf = sc_test_certtool_cert (dir, "leaf", "ecdsa",
+                                "cn = \"Frank\"\n"
+                                "uid = \"frank@example.org\"\n"
+                                "email = \"frank@example.org\"\n"
+                                "signing_key\n"
+                                "tls_www_client\n"
+                                "tls_www_server\n", "intermediate");
 
   paths[0] = leaf;
   paths[1] = intermediate;
   paths[2] = root;
-  leaf_pem = read_file (leaf);
-  intermediate_pem = read_file (intermediate);
-  root_pem = read_file (root);
+  leaf_pem = sc_test_read_file (leaf);
+  intermediate_pem = sc_test_read_file (intermediate);
+  root_pem = sc_test_read_file (root);
   pem = g_strconcat (leaf_pem, intermediate_pem, root_pem, NULL);
-  chain_path = write_file (dir, "chain.pem", pem, -1);
+  chain_path = sc_test_write_file (dir, "chain.pem", pem, -1);
   chain = load (chain_path);
 
   g_assert_cmpuint (sc_peer_certificate_get_length (chain), ==, 3);
@@ -459,7 +311,7 @@ test_chain (void)
 
   for (guint i = 0; i < 3; i++)
     {
-      g_autofree char *expected = certtool_fingerprint (paths[i]);
+      g_autofree char *expected = sc_test_certtool_fingerprint (paths[i]);
       g_autofree char *of_der = NULL;
 
       ders[i] = sc_peer_certificate_get_der (chain, i);
@@ -502,23 +354,18 @@ test_issuer_without_cn (void)
   g_autofree char *ca_key = NULL;
   g_autofree char *ca_crt = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *csr = NULL;
   g_autofree char *crt = NULL;
   g_autoptr(ScPeerCertificate) certificate = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  ca_key = openssl_key (dir, "ca", "EC", "ec_paramgen_curve:P-256");
-  ca_crt = openssl_self_signed (dir, "ca", ca_key, "/O=Test Org/OU=Test Unit", NULL);
-  key = openssl_key (dir, "gina", "EC", "ec_paramgen_curve:P-256");
-  csr = g_build_filename (dir, "gina.csr", NULL);
-  crt = g_build_filename (dir, "gina.crt", NULL);
-  RUN_TOOL ("openssl", "req", "-new", "-key", key, "-subj", "/CN=Gina/UID=gina@example.org",
-            "-out", csr);
-  RUN_TOOL ("openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key,
-            "-CAcreateserial", "-days", "30", "-out", crt);
+  ca_key = sc_test_openssl_key (dir, "ca", "EC", "ec_paramgen_curve:P-256");
+  ca_crt = sc_test_openssl_self_signed (dir, "ca", ca_key, "/O=Test Org/OU=Test Unit", NULL);
+  key = sc_test_openssl_key (dir, "gina", "EC", "ec_paramgen_curve:P-256");
+  crt = sc_test_openssl_signed (dir, "gina", key, "/CN=Gina/UID=gina@example.org", NULL,
+                                ca_crt, ca_key);
   certificate = load (crt);
 
   g_assert_cmpstr (sc_peer_certificate_get_issuer_dn (certificate), ==, "OU=Test Unit,O=Test Org");
@@ -539,7 +386,6 @@ test_self_signed_needs_own_signature (void)
   g_autofree char *twin_key = NULL;
   g_autofree char *twin_crt = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *csr = NULL;
   g_autofree char *crt = NULL;
   g_autofree char *corrupt = NULL;
   g_autoptr(ScPeerCertificate) original = NULL;
@@ -550,18 +396,14 @@ test_self_signed_needs_own_signature (void)
   guint8 *data;
   gsize size;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  twin_key = openssl_key (dir, "twin", "EC", "ec_paramgen_curve:P-256");
-  twin_crt = openssl_self_signed (dir, "twin", twin_key, "/CN=Twin", NULL);
-  key = openssl_key (dir, "impostor", "EC", "ec_paramgen_curve:P-256");
-  csr = g_build_filename (dir, "impostor.csr", NULL);
-  crt = g_build_filename (dir, "impostor.crt", NULL);
-  RUN_TOOL ("openssl", "req", "-new", "-key", key, "-subj", "/CN=Twin", "-out", csr);
-  RUN_TOOL ("openssl", "x509", "-req", "-in", csr, "-CA", twin_crt, "-CAkey", twin_key,
-            "-CAcreateserial", "-days", "30", "-out", crt);
+  twin_key = sc_test_openssl_key (dir, "twin", "EC", "ec_paramgen_curve:P-256");
+  twin_crt = sc_test_openssl_self_signed (dir, "twin", twin_key, "/CN=Twin", NULL);
+  key = sc_test_openssl_key (dir, "impostor", "EC", "ec_paramgen_curve:P-256");
+  crt = sc_test_openssl_signed (dir, "impostor", key, "/CN=Twin", NULL, twin_crt, twin_key);
 
   original = load (twin_crt);
   impostor = load (crt);
@@ -593,14 +435,14 @@ test_der_file (void)
   g_autoptr(ScPeerCertificate) from_pem = NULL;
   g_autoptr(ScPeerCertificate) from_der = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
-  key = openssl_key (dir, "hank", "EC", "ec_paramgen_curve:P-256");
-  crt = openssl_self_signed (dir, "hank", key, "/CN=Hank/UID=hank@example.org", NULL);
+  key = sc_test_openssl_key (dir, "hank", "EC", "ec_paramgen_curve:P-256");
+  crt = sc_test_openssl_self_signed (dir, "hank", key, "/CN=Hank/UID=hank@example.org", NULL);
   der = g_build_filename (dir, "hank.der", NULL);
-  RUN_TOOL ("openssl", "x509", "-in", crt, "-outform", "DER", "-out", der);
+  sc_test_run_tool ("openssl", "x509", "-in", crt, "-outform", "DER", "-out", der, NULL);
   from_pem = load (crt);
   from_der = load (der);
 
@@ -651,7 +493,7 @@ test_garbage (void)
   GBytes *ders[2];
   guint8 random_bytes[512];
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   dir = sc_test_dir_new ("sc-cert");
@@ -659,20 +501,21 @@ test_garbage (void)
     random_bytes[i] = g_random_int_range (0, 256);
   random_bytes[0] = 0x30;   /* looks like the start of a DER SEQUENCE */
 
-  key = openssl_key (dir, "ivy", "EC", "ec_paramgen_curve:P-256");
-  crt = openssl_self_signed (dir, "ivy", key, "/CN=Ivy", NULL);
-  crt_pem = read_file (crt);
+  key = sc_test_openssl_key (dir, "ivy", "EC", "ec_paramgen_curve:P-256");
+  crt = sc_test_openssl_self_signed (dir, "ivy", key, "/CN=Ivy", NULL);
+  crt_pem = sc_test_read_file (crt);
   crl = g_build_filename (dir, "ivy.crl", NULL);
   crl_der = g_build_filename (dir, "ivy.crl.der", NULL);
-  crl_template = write_file (dir, "crl.tmpl", "crl_next_update = 30\n", -1);
-  RUN_TOOL ("certtool", "--generate-crl", "--no-text", "--load-ca-privkey", key,
-            "--load-ca-certificate", crt, "--template", crl_template, "--outfile", crl);
-  RUN_TOOL ("openssl", "crl", "-in", crl, "-outform", "DER", "-out", crl_der);
+  crl_template = sc_test_write_file (dir, "crl.tmpl", "crl_next_update = 30\n", -1);
+  sc_test_run_tool ("certtool", "--generate-crl", "--no-text", "--load-ca-privkey", key,
+                    "--load-ca-certificate", crt, "--template", crl_template,
+                    "--outfile", crl, NULL);
+  sc_test_run_tool ("openssl", "crl", "-in", crl, "-outform", "DER", "-out", crl_der, NULL);
 
-  empty = write_file (dir, "empty.pem", "", 0);
-  junk = write_file (dir, "junk.bin", (const char *) random_bytes, sizeof random_bytes);
-  truncated = write_file (dir, "truncated.pem", crt_pem, strlen (crt_pem) / 2);
-  bad = write_file (dir, "bad.pem", bad_base64, -1);
+  empty = sc_test_write_file (dir, "empty.pem", "", 0);
+  junk = sc_test_write_file (dir, "junk.bin", (const char *) random_bytes, sizeof random_bytes);
+  truncated = sc_test_write_file (dir, "truncated.pem", crt_pem, strlen (crt_pem) / 2);
+  bad = sc_test_write_file (dir, "bad.pem", bad_base64, -1);
   missing = g_build_filename (dir, "missing.pem", NULL);
 
   assert_file_fails (empty, SC_CERTIFICATE_ERROR, SC_CERTIFICATE_ERROR_EMPTY);

@@ -12,17 +12,6 @@
 #include "sc-identity.h"
 #include "sc-test-util.h"
 
-/* Runs a tool that must succeed, keeping its chatter out of the TAP stream. */
-#define RUN_TOOL(...)                                                         \
-  G_STMT_START {                                                              \
-    g_autofree char *tool_out = NULL;                                         \
-    g_autofree char *tool_err = NULL;                                         \
-    int tool_status = sc_test_run (&tool_out, &tool_err, __VA_ARGS__, NULL);  \
-    if (tool_status != 0)                                                     \
-      g_test_message ("%s", tool_err);                                        \
-    g_assert_cmpint (tool_status, ==, 0);                                     \
-  } G_STMT_END
-
 #define DAY (24 * 60 * 60)
 #define PASSPHRASE_VARIABLE "SC_TEST_P12_PASSPHRASE"
 #define PASSPHRASE "correct horse battery staple"
@@ -31,53 +20,13 @@
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
 
-static gboolean
-have_tools (void)
-{
-  g_autofree char *certtool = g_find_program_in_path ("certtool");
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-
-  if (certtool != NULL && openssl != NULL)
-    return TRUE;
-
-  g_test_skip ("certtool (gnutls-bin) and openssl are needed to make test certificates");
-  return FALSE;
-}
-
-static char *
-write_file (const char *dir,
-            const char *name,
-            const char *contents,
-            gssize      length)
-{
-  g_autoptr(GError) error = NULL;
-  char *path = g_build_filename (dir, name, NULL);
-
-  g_file_set_contents (path, contents, length, &error);
-  g_assert_no_error (error);
-
-  return path;
-}
-
-static char *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-
-  return contents;
-}
-
 static char *
 profile_file (const char *profile,
               const char *name)
 {
   g_autofree char *path = g_build_filename (profile, name, NULL);
 
-  return read_file (path);
+  return sc_test_read_file (path);
 }
 
 static int
@@ -137,76 +86,15 @@ create (const char *profile,
   return identity;
 }
 
-/* <dir>/<name>.key made by openssl genpkey: algorithm "EC" or "RSA". */
+/* A CA made by certtool: <dir>/ca.crt, returned, and <dir>/ca.key. */
 static char *
-openssl_key (const char *dir,
-             const char *name,
-             const char *algorithm,
-             const char *option)
-{
-  char *key = g_strdup_printf ("%s/%s.key", dir, name);
-
-  RUN_TOOL ("openssl", "genpkey", "-algorithm", algorithm, "-pkeyopt", option, "-out", key);
-
-  return key;
-}
-
-static char *
-openssl_self_signed (const char *dir,
-                     const char *name,
-                     const char *key,
-                     const char *subject)
-{
-  char *crt = g_strdup_printf ("%s/%s.crt", dir, name);
-
-  RUN_TOOL ("openssl", "req", "-x509", "-key", key, "-subj", subject, "-days", "30",
-            "-out", crt);
-
-  return crt;
-}
-
-/* "sha256 Fingerprint=AB:CD:…" normalised. */
-static char *
-openssl_fingerprint (const char *crt)
-{
-  g_autofree char *out = NULL;
-  const char *equals;
-
-  g_assert_cmpint (sc_test_run (&out, NULL, "openssl", "x509", "-noout", "-fingerprint",
-                                "-sha256", "-in", crt, NULL), ==, 0);
-  equals = strchr (out, '=');
-  g_assert_nonnull (equals);
-
-  return sc_fingerprint_normalize (equals + 1, NULL);
-}
-
-static char *
-certtool_fingerprint (const char *crt)
-{
-  g_autofree char *out = NULL;
-
-  g_assert_cmpint (sc_test_run (&out, NULL, "certtool", "--fingerprint", "--hash", "sha256",
-                                "--infile", crt, NULL), ==, 0);
-
-  return g_strdup (g_strstrip (out));
-}
-
-/* A CA made by certtool: <dir>/ca.crt and <dir>/ca.key. */
-static void
 make_ca (const char *dir)
 {
-  g_autofree char *key = g_build_filename (dir, "ca.key", NULL);
-  g_autofree char *crt = g_build_filename (dir, "ca.crt", NULL);
-  g_autofree char *template = write_file (dir, "ca.tmpl",
-                                          "cn = \"SixChat Test CA\"\n"
-                                          "ca\n"
-                                          "cert_signing_key\n"
-                                          "expiration_days = 30\n", -1);
-
-  RUN_TOOL ("certtool", "--generate-privkey", "--no-text", "--key-type", "ecdsa",
-            "--outfile", key);
-  RUN_TOOL ("certtool", "--generate-self-signed", "--no-text", "--load-privkey", key,
-            "--template", template, "--outfile", crt);
+  return sc_test_certtool_cert (dir, "ca", "ecdsa",
+                                "cn = \"SixChat Test CA\"\n"
+                                "ca\n"
+                                "cert_signing_key\n"
+                                "expiration_days = 30\n", NULL);
 }
 
 /* The CA's answer to the identity's request: <dir>/<name>.crt. */
@@ -221,16 +109,16 @@ sign_request (const char *dir,
   g_autofree char *csr_path = NULL;
   g_autofree char *ca_key = g_build_filename (dir, "ca.key", NULL);
   g_autofree char *ca_crt = g_build_filename (dir, "ca.crt", NULL);
-  g_autofree char *template = write_file (dir, "leaf.tmpl",
-                                          "honor_crq_extensions\n"
-                                          "expiration_days = 30\n", -1);
+  g_autofree char *template = sc_test_write_file (dir, "leaf.tmpl",
+                                                  "honor_crq_extensions\n"
+                                                  "expiration_days = 30\n", -1);
   char *crt = g_strdup_printf ("%s/%s.crt", dir, name);
 
   g_assert_no_error (error);
-  csr_path = write_file (dir, csr_name, csr, -1);
-  RUN_TOOL ("certtool", "--generate-certificate", "--no-text", "--load-request", csr_path,
-            "--load-ca-certificate", ca_crt, "--load-ca-privkey", ca_key,
-            "--template", template, "--outfile", crt);
+  csr_path = sc_test_write_file (dir, csr_name, csr, -1);
+  sc_test_run_tool ("certtool", "--generate-certificate", "--no-text", "--load-request", csr_path,
+                    "--load-ca-certificate", ca_crt, "--load-ca-privkey", ca_key,
+                    "--template", template, "--outfile", crt, NULL);
 
   return crt;
 }
@@ -349,7 +237,7 @@ test_create_load (void)
   assert_created_certificate (identity, "alice@example.org");
 
   key_pem = sc_identity_get_key_pem (identity);
-  key_file = read_file (key_path);
+  key_file = sc_test_read_file (key_path);
   g_assert_true (g_str_has_prefix (key_file, PKCS8_HEADER));
   g_assert_cmpmem (g_bytes_get_data (key_pem, NULL), g_bytes_get_size (key_pem),
                    key_file, strlen (key_file));
@@ -364,8 +252,8 @@ test_create_load (void)
   g_assert_true (g_bytes_equal (sc_identity_get_key_pem (loaded), key_pem));
 
   /* openssl agrees the files are a certificate and its key. */
-  RUN_TOOL ("openssl", "x509", "-in", crt_path, "-noout", "-checkend", "86400");
-  RUN_TOOL ("openssl", "pkey", "-in", key_path, "-noout");
+  sc_test_run_tool ("openssl", "x509", "-in", crt_path, "-noout", "-checkend", "86400", NULL);
+  sc_test_run_tool ("openssl", "pkey", "-in", key_path, "-noout", NULL);
 
   sc_test_dir_free (g_steal_pointer (&root));
 }
@@ -472,7 +360,7 @@ test_csr (void)
   g_autoptr(ScIdentity) identity = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   root = sc_test_dir_new ("sc-identity");
@@ -481,9 +369,9 @@ test_csr (void)
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (csr, "-----BEGIN NEW CERTIFICATE REQUEST-----\n") ||
                  g_str_has_prefix (csr, "-----BEGIN CERTIFICATE REQUEST-----\n"));
-  csr_path = write_file (root, "alice.csr", csr, -1);
+  csr_path = sc_test_write_file (root, "alice.csr", csr, -1);
 
-  RUN_TOOL ("openssl", "req", "-verify", "-noout", "-in", csr_path);
+  sc_test_run_tool ("openssl", "req", "-verify", "-noout", "-in", csr_path, NULL);
   g_assert_cmpint (sc_test_run (&subject, NULL, "openssl", "req", "-noout", "-subject",
                                 "-nameopt", "RFC2253", "-in", csr_path, NULL), ==, 0);
   g_assert_nonnull (strstr (subject, "CN=Alice Liddell"));
@@ -525,7 +413,7 @@ test_ca_flow (void)
   g_autoptr(GError) error = NULL;
   ScPeerCertificate *certificate;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   root = sc_test_dir_new ("sc-identity");
@@ -533,14 +421,13 @@ test_ca_flow (void)
   identity = create (profile, "Alice Liddell", "alice@example.org");
   key_before = profile_file (profile, "identity.key");
 
-  make_ca (root);
+  ca_crt = make_ca (root);
   signed_crt = sign_request (root, identity, "alice");
-  ca_crt = g_build_filename (root, "ca.crt", NULL);
-  leaf_pem = read_file (signed_crt);
-  ca_pem = read_file (ca_crt);
+  leaf_pem = sc_test_read_file (signed_crt);
+  ca_pem = sc_test_read_file (ca_crt);
   chain = g_strconcat (leaf_pem, ca_pem, NULL);
-  chain_path = write_file (root, "chain.pem", chain, -1);
-  expected = certtool_fingerprint (signed_crt);
+  chain_path = sc_test_write_file (root, "chain.pem", chain, -1);
+  expected = sc_test_certtool_fingerprint (signed_crt);
 
   imported = sc_identity_import (profile, chain_path, NULL, SC_IDENTITY_FLAGS_NONE, &error);
   g_assert_no_error (error);
@@ -600,7 +487,7 @@ test_import_key_mismatch (void)
   g_autoptr(ScIdentity) identity = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   root = sc_test_dir_new ("sc-identity");
@@ -610,8 +497,9 @@ test_import_key_mismatch (void)
   profile_key = g_build_filename (root, "identity.key", NULL);
   own_crt = g_build_filename (root, "identity.crt", NULL);
 
-  other_key = openssl_key (root, "other", "EC", "ec_paramgen_curve:P-256");
-  other_crt = openssl_self_signed (root, "other", other_key, "/CN=Alice/UID=alice@example.org");
+  other_key = sc_test_openssl_key (root, "other", "EC", "ec_paramgen_curve:P-256");
+  other_crt = sc_test_openssl_self_signed (root, "other", other_key,
+                                           "/CN=Alice/UID=alice@example.org", NULL);
 
   g_assert_null (sc_identity_import (root, other_crt, NULL, SC_IDENTITY_FLAGS_NONE, &error));
   g_assert_error (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_KEY_MISMATCH);
@@ -643,7 +531,7 @@ assert_imports (const char *root,
 {
   g_autofree char *profile = g_build_filename (root, name, NULL);
   g_autofree char *key_path = g_build_filename (profile, "identity.key", NULL);
-  g_autofree char *expected = openssl_fingerprint (crt);
+  g_autofree char *expected = sc_test_openssl_fingerprint (crt);
   g_autofree char *key_file = NULL;
   g_autoptr(ScIdentity) identity = NULL;
   g_autoptr(ScIdentity) loaded = NULL;
@@ -658,7 +546,7 @@ assert_imports (const char *root,
   g_assert_cmpint (file_mode (key_path), ==, 0600);
   assert_profile_clean (profile);
 
-  key_file = read_file (key_path);
+  key_file = sc_test_read_file (key_path);
   g_assert_true (g_str_has_prefix (key_file, PKCS8_HEADER));
   g_assert_true (g_str_has_prefix (g_bytes_get_data (sc_identity_get_key_pem (identity), NULL),
                                    PKCS8_HEADER));
@@ -685,21 +573,23 @@ test_import_openssl (void)
   g_autofree char *anonymous_profile = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   root = sc_test_dir_new ("sc-identity");
-  ec_key = openssl_key (root, "bob-ec", "EC", "ec_paramgen_curve:P-256");
-  ec_crt = openssl_self_signed (root, "bob-ec", ec_key, "/CN=Bob/UID=bob@example.org");
+  ec_key = sc_test_openssl_key (root, "bob-ec", "EC", "ec_paramgen_curve:P-256");
+  ec_crt = sc_test_openssl_self_signed (root, "bob-ec", ec_key, "/CN=Bob/UID=bob@example.org",
+                                        NULL);
   sec1_key = g_build_filename (root, "bob-ec.sec1.key", NULL);
-  RUN_TOOL ("openssl", "ec", "-in", ec_key, "-out", sec1_key);
-  rsa_key = openssl_key (root, "bob-rsa", "RSA", "rsa_keygen_bits:2048");
-  rsa_crt = openssl_self_signed (root, "bob-rsa", rsa_key, "/CN=Bob/UID=bob@example.org");
+  sc_test_run_tool ("openssl", "ec", "-in", ec_key, "-out", sec1_key, NULL);
+  rsa_key = sc_test_openssl_key (root, "bob-rsa", "RSA", "rsa_keygen_bits:2048");
+  rsa_crt = sc_test_openssl_self_signed (root, "bob-rsa", rsa_key, "/CN=Bob/UID=bob@example.org",
+                                         NULL);
   pkcs1_key = g_build_filename (root, "bob-rsa.pkcs1.key", NULL);
-  RUN_TOOL ("openssl", "rsa", "-in", rsa_key, "-traditional", "-out", pkcs1_key);
+  sc_test_run_tool ("openssl", "rsa", "-in", rsa_key, "-traditional", "-out", pkcs1_key, NULL);
 
-  sec1_text = read_file (sec1_key);
-  pkcs1_text = read_file (pkcs1_key);
+  sec1_text = sc_test_read_file (sec1_key);
+  pkcs1_text = sc_test_read_file (pkcs1_key);
   g_assert_true (g_str_has_prefix (sec1_text, "-----BEGIN EC PRIVATE KEY-----"));
   g_assert_true (g_str_has_prefix (pkcs1_text, "-----BEGIN RSA PRIVATE KEY-----"));
 
@@ -709,7 +599,7 @@ test_import_openssl (void)
   assert_imports (root, "pkcs1-rsa", rsa_crt, pkcs1_key);
 
   /* A certificate that names no user cannot be an identity. */
-  anonymous_crt = openssl_self_signed (root, "anonymous", ec_key, "/CN=Nobody");
+  anonymous_crt = sc_test_openssl_self_signed (root, "anonymous", ec_key, "/CN=Nobody", NULL);
   anonymous_profile = g_build_filename (root, "anonymous", NULL);
   g_assert_null (sc_identity_import (anonymous_profile, anonymous_crt, ec_key,
                                      SC_IDENTITY_FLAGS_NONE, &error));
@@ -730,13 +620,13 @@ test_import_exists (void)
   g_autoptr(ScIdentity) replaced = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   root = sc_test_dir_new ("sc-identity");
   identity = create (root, "Alice", "alice@example.org");
-  key = openssl_key (root, "bob", "EC", "ec_paramgen_curve:P-256");
-  crt = openssl_self_signed (root, "bob", key, "/CN=Bob/UID=bob@example.org");
+  key = sc_test_openssl_key (root, "bob", "EC", "ec_paramgen_curve:P-256");
+  crt = sc_test_openssl_self_signed (root, "bob", key, "/CN=Bob/UID=bob@example.org", NULL);
 
   g_assert_null (sc_identity_import (root, crt, key, SC_IDENTITY_FLAGS_NONE, &error));
   g_assert_error (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_EXISTS);
@@ -771,31 +661,31 @@ test_import_garbage (void)
   g_autoptr(GError) error = NULL;
   guint8 junk[700];
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   root = sc_test_dir_new ("sc-identity");
   profile = g_build_filename (root, "profile", NULL);
   identity = create (profile, "Alice", "alice@example.org");
   good_crt = g_build_filename (profile, "identity.crt", NULL);
-  good_pem = read_file (good_crt);
+  good_pem = sc_test_read_file (good_crt);
   crt_before = profile_file (profile, "identity.crt");
   key_before = profile_file (profile, "identity.key");
 
   for (guint i = 0; i < sizeof junk; i++)
     junk[i] = g_random_int_range (0, 256);
   crl = g_build_filename (root, "revoked.crl", NULL);
-  crl_template = write_file (root, "crl.tmpl", "crl_next_update = 30\n", -1);
+  crl_template = sc_test_write_file (root, "crl.tmpl", "crl_next_update = 30\n", -1);
+  ca_crt = make_ca (root);
   ca_key = g_build_filename (root, "ca.key", NULL);
-  ca_crt = g_build_filename (root, "ca.crt", NULL);
-  make_ca (root);
-  RUN_TOOL ("certtool", "--generate-crl", "--no-text", "--load-ca-privkey", ca_key,
-            "--load-ca-certificate", ca_crt, "--template", crl_template, "--outfile", crl);
+  sc_test_run_tool ("certtool", "--generate-crl", "--no-text", "--load-ca-privkey", ca_key,
+                    "--load-ca-certificate", ca_crt, "--template", crl_template,
+                    "--outfile", crl, NULL);
 
-  g_ptr_array_add (bad_files, write_file (root, "empty", "", 0));
-  g_ptr_array_add (bad_files, write_file (root, "junk", (const char *) junk, sizeof junk));
-  g_ptr_array_add (bad_files, write_file (root, "truncated.pem", good_pem,
-                                          strlen (good_pem) - 40));
+  g_ptr_array_add (bad_files, sc_test_write_file (root, "empty", "", 0));
+  g_ptr_array_add (bad_files, sc_test_write_file (root, "junk", (const char *) junk, sizeof junk));
+  g_ptr_array_add (bad_files, sc_test_write_file (root, "truncated.pem", good_pem,
+                                                  strlen (good_pem) - 40));
   g_ptr_array_add (bad_files, g_strdup (crl));
   g_ptr_array_add (bad_files, g_strdup (root));
   g_ptr_array_add (bad_files, g_build_filename (root, "missing", NULL));
@@ -824,8 +714,8 @@ test_import_garbage (void)
   encrypted_key = g_build_filename (root, "encrypted.key", NULL);
   profile_key = g_build_filename (profile, "identity.key", NULL);
   g_setenv (PASSPHRASE_VARIABLE, PASSPHRASE, TRUE);
-  RUN_TOOL ("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", profile_key,
-            "-passout", "env:" PASSPHRASE_VARIABLE, "-out", encrypted_key);
+  sc_test_run_tool ("openssl", "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", profile_key,
+                    "-passout", "env:" PASSPHRASE_VARIABLE, "-out", encrypted_key, NULL);
   g_assert_null (sc_identity_import (profile, good_crt, encrypted_key, SC_IDENTITY_FLAGS_REPLACE,
                                      &error));
   g_assert_error (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_PARSE);
@@ -932,7 +822,7 @@ test_pkcs12_export (void)
   const char *cursor;
   guint aes_256 = 0;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   root = sc_test_dir_new ("sc-identity");
@@ -1007,7 +897,7 @@ assert_pkcs12_imports (const char *p12,
                        guint       chain_length)
 {
   g_autofree char *profile = g_strconcat (p12, ".profile", NULL);
-  g_autofree char *expected = openssl_fingerprint (crt);
+  g_autofree char *expected = sc_test_openssl_fingerprint (crt);
   g_autoptr(ScIdentity) identity = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -1038,7 +928,6 @@ test_pkcs12_import_openssl (void)
   g_autofree char *crt = NULL;
   g_autofree char *ca_crt = NULL;
   g_autofree char *ca_key = NULL;
-  g_autofree char *csr = NULL;
   g_autofree char *leaf = NULL;
   g_autofree char *single = NULL;
   g_autofree char *chained = NULL;
@@ -1046,42 +935,38 @@ test_pkcs12_import_openssl (void)
   g_autofree char *unchecked_profile = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   root = sc_test_dir_new ("sc-identity");
   g_setenv (PASSPHRASE_VARIABLE, PASSPHRASE, TRUE);
 
-  key = openssl_key (root, "bob", "RSA", "rsa_keygen_bits:2048");
-  crt = openssl_self_signed (root, "bob", key, "/CN=Bob/UID=bob@example.org");
+  key = sc_test_openssl_key (root, "bob", "RSA", "rsa_keygen_bits:2048");
+  crt = sc_test_openssl_self_signed (root, "bob", key, "/CN=Bob/UID=bob@example.org", NULL);
   single = g_build_filename (root, "bob.p12", NULL);
-  RUN_TOOL ("openssl", "pkcs12", "-export", "-inkey", key, "-in", crt, "-name", "Bob",
-            "-passout", "env:" PASSPHRASE_VARIABLE, "-out", single);
+  sc_test_run_tool ("openssl", "pkcs12", "-export", "-inkey", key, "-in", crt, "-name", "Bob",
+                    "-passout", "env:" PASSPHRASE_VARIABLE, "-out", single, NULL);
   assert_pkcs12_imports (single, crt, "bob@example.org", 1);
 
   /* Without a MAC nothing vouches for the passphrase or the contents. */
   unchecked = g_build_filename (root, "bob-nomac.p12", NULL);
   unchecked_profile = g_build_filename (root, "unchecked", NULL);
-  RUN_TOOL ("openssl", "pkcs12", "-export", "-inkey", key, "-in", crt, "-nomac",
-            "-passout", "env:" PASSPHRASE_VARIABLE, "-out", unchecked);
+  sc_test_run_tool ("openssl", "pkcs12", "-export", "-inkey", key, "-in", crt, "-nomac",
+                    "-passout", "env:" PASSPHRASE_VARIABLE, "-out", unchecked, NULL);
   g_assert_null (sc_identity_import_pkcs12 (unchecked_profile, unchecked, PASSPHRASE,
                                             SC_IDENTITY_FLAGS_NONE, &error));
   g_assert_error (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_PARSE);
   g_assert_nonnull (strstr (error->message, "no MAC"));
 
-  ca_key = openssl_key (root, "ca", "EC", "ec_paramgen_curve:P-256");
-  ca_crt = openssl_self_signed (root, "ca", ca_key, "/CN=OpenSSL Test CA");
-  csr = g_build_filename (root, "carol.csr", NULL);
-  leaf = g_build_filename (root, "carol.crt", NULL);
+  ca_key = sc_test_openssl_key (root, "ca", "EC", "ec_paramgen_curve:P-256");
+  ca_crt = sc_test_openssl_self_signed (root, "ca", ca_key, "/CN=OpenSSL Test CA", NULL);
   g_clear_pointer (&key, g_free);
-  key = openssl_key (root, "carol", "EC", "ec_paramgen_curve:P-256");
-  RUN_TOOL ("openssl", "req", "-new", "-key", key, "-subj", "/CN=Carol", "-addext",
-            "subjectAltName=email:carol@example.org", "-out", csr);
-  RUN_TOOL ("openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key,
-            "-CAcreateserial", "-copy_extensions", "copy", "-days", "30", "-out", leaf);
+  key = sc_test_openssl_key (root, "carol", "EC", "ec_paramgen_curve:P-256");
+  leaf = sc_test_openssl_signed (root, "carol", key, "/CN=Carol",
+                                 "subjectAltName=email:carol@example.org", ca_crt, ca_key);
   chained = g_build_filename (root, "carol.p12", NULL);
-  RUN_TOOL ("openssl", "pkcs12", "-export", "-inkey", key, "-in", leaf, "-certfile", ca_crt,
-            "-passout", "env:" PASSPHRASE_VARIABLE, "-out", chained);
+  sc_test_run_tool ("openssl", "pkcs12", "-export", "-inkey", key, "-in", leaf, "-certfile", ca_crt,
+                    "-passout", "env:" PASSPHRASE_VARIABLE, "-out", chained, NULL);
   assert_pkcs12_imports (chained, leaf, "carol@example.org", 2);
 
   sc_test_dir_free (g_steal_pointer (&root));
@@ -1097,30 +982,30 @@ test_pkcs12_import_certtool (void)
   g_autofree char *template = NULL;
   g_autofree char *password_template = NULL;
 
-  if (!have_tools ())
+  if (!sc_test_have_cert_tools ())
     return;
 
   root = sc_test_dir_new ("sc-identity");
   key = g_build_filename (root, "dora.key", NULL);
   crt = g_build_filename (root, "dora.crt", NULL);
   p12 = g_build_filename (root, "dora.p12", NULL);
-  template = write_file (root, "dora.tmpl",
-                         "cn = \"Dora\"\n"
-                         "uid = \"dora@example.org\"\n"
-                         "email = \"dora@example.org\"\n"
-                         "tls_www_client\n"
-                         "tls_www_server\n", -1);
+  template = sc_test_write_file (root, "dora.tmpl",
+                                 "cn = \"Dora\"\n"
+                                 "uid = \"dora@example.org\"\n"
+                                 "email = \"dora@example.org\"\n"
+                                 "tls_www_client\n"
+                                 "tls_www_server\n", -1);
   /* certtool takes the passphrase from a template, not from argv. */
-  password_template = write_file (root, "password.tmpl",
-                                  "password = \"" PASSPHRASE "\"\n", -1);
+  password_template = sc_test_write_file (root, "password.tmpl",
+                                          "password = \"" PASSPHRASE "\"\n", -1);
 
-  RUN_TOOL ("certtool", "--generate-privkey", "--no-text", "--key-type", "ecdsa",
-            "--outfile", key);
-  RUN_TOOL ("certtool", "--generate-self-signed", "--no-text", "--load-privkey", key,
-            "--template", template, "--outfile", crt);
-  RUN_TOOL ("certtool", "--to-p12", "--load-privkey", key, "--load-certificate", crt,
-            "--p12-name", "Dora", "--template", password_template, "--outder",
-            "--outfile", p12);
+  sc_test_run_tool ("certtool", "--generate-privkey", "--no-text", "--key-type", "ecdsa",
+                    "--outfile", key, NULL);
+  sc_test_run_tool ("certtool", "--generate-self-signed", "--no-text", "--load-privkey", key,
+                    "--template", template, "--outfile", crt, NULL);
+  sc_test_run_tool ("certtool", "--to-p12", "--load-privkey", key, "--load-certificate", crt,
+                    "--p12-name", "Dora", "--template", password_template, "--outder",
+                    "--outfile", p12, NULL);
 
   assert_pkcs12_imports (p12, crt, "dora@example.org", 1);
 
@@ -1141,8 +1026,9 @@ test_pkcs12_garbage (void)
   junk[0] = 0x30;
 
   identity = create (root, "Alice", "alice@example.org");
-  g_ptr_array_add (bad_files, write_file (root, "empty.p12", "", 0));
-  g_ptr_array_add (bad_files, write_file (root, "junk.p12", (const char *) junk, sizeof junk));
+  g_ptr_array_add (bad_files, sc_test_write_file (root, "empty.p12", "", 0));
+  g_ptr_array_add (bad_files, sc_test_write_file (root, "junk.p12",
+                                                  (const char *) junk, sizeof junk));
   g_ptr_array_add (bad_files, g_build_filename (root, "identity.crt", NULL));
   g_ptr_array_add (bad_files, g_build_filename (root, "identity.key", NULL));
 
