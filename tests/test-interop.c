@@ -15,8 +15,6 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 
 #include "sc-test-certs.h"
 #include "sc-test-util.h"
@@ -611,20 +609,6 @@ typedef struct
   guint  port;
 } Fixture;
 
-static char *
-write_file (const char *dir,
-            const char *name,
-            const char *contents)
-{
-  g_autoptr(GError) error = NULL;
-  char *path = g_build_filename (dir, name, NULL);
-
-  g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
-  g_assert_no_error (error);
-
-  return path;
-}
-
 /* Writes NAME.crt and NAME.key for a fresh self-signed certificate and
  * returns its fingerprint. */
 static char *
@@ -641,8 +625,8 @@ make_cert (const char  *dir,
   g_autofree char *cert_name = g_strconcat (name, ".crt", NULL);
   g_autofree char *key_name = g_strconcat (name, ".key", NULL);
 
-  *cert_path = write_file (dir, cert_name, pem);
-  *key_path = write_file (dir, key_name, key_pem);
+  *cert_path = sc_test_write_file (dir, cert_name, pem, -1);
+  *key_path = sc_test_write_file (dir, key_name, key_pem, -1);
 
   return sc_test_cert_fingerprint (cert);
 }
@@ -914,68 +898,29 @@ test_openssl_pinned (void)
   fixture_stop_listener (f);
 }
 
-static char *
-fingerprint_of_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *pem = NULL;
-  gnutls_datum_t datum;
-  gnutls_x509_crt_t crt = NULL;
-  guint8 digest[32];
-  size_t size = sizeof digest;
-  GString *hex = g_string_sized_new (2 * sizeof digest);
-
-  g_file_get_contents (path, &pem, NULL, &error);
-  g_assert_no_error (error);
-  datum.data = (unsigned char *) pem;
-  datum.size = strlen (pem);
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_PEM), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_get_fingerprint (crt, GNUTLS_DIG_SHA256, digest, &size),
-                   ==, 0);
-  g_assert_cmpuint (size, ==, sizeof digest);
-  gnutls_x509_crt_deinit (crt);
-
-  for (gsize i = 0; i < size; i++)
-    g_string_append_printf (hex, "%02x", digest[i]);
-
-  return g_string_free (hex, FALSE);
-}
-
 /* A certificate and key made by certtool, not by SixChat's test helpers. */
 static void
 test_openssl_certtool_certificate (void)
 {
   g_autoptr(Fixture) f = NULL;
-  g_autofree char *template = NULL;
   g_autofree char *key = NULL;
   g_autofree char *cert = NULL;
   g_autofree char *fingerprint = NULL;
-  g_autofree char *err = NULL;
 
   if (!require_programs ("openssl", "certtool", NULL))
     return;
 
   f = fixture_new ();
-  template = write_file (f->dir, "erin.tmpl",
-                         "cn = \"Erin\"\n"
-                         "uid = \"erin@example.org\"\n"
-                         "expiration_days = 2\n"
-                         "tls_www_client\n"
-                         "tls_www_server\n"
-                         "signing_key\n");
+  cert = sc_test_certtool_cert (f->dir, "erin", "ecdsa",
+                                "cn = \"Erin\"\n"
+                                "uid = \"erin@example.org\"\n"
+                                "expiration_days = 2\n"
+                                "tls_www_client\n"
+                                "tls_www_server\n"
+                                "signing_key\n", NULL);
   key = g_build_filename (f->dir, "erin.key", NULL);
-  cert = g_build_filename (f->dir, "erin.crt", NULL);
 
-  g_assert_cmpint (sc_test_run (NULL, &err, "certtool", "--generate-privkey", "--no-text",
-                                "--key-type", "ecdsa", "--curve", "secp256r1",
-                                "--outfile", key, NULL), ==, 0);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (sc_test_run (NULL, &err, "certtool", "--generate-self-signed",
-                                "--load-privkey", key, "--template", template,
-                                "--outfile", cert, NULL), ==, 0);
-
-  fingerprint = fingerprint_of_file (cert);
+  fingerprint = sc_test_certtool_fingerprint (cert);
   run_cli (f->profile, "trust", "allow", fingerprint, NULL);
 
   assert_delivered (f, TOOL_OPENSSL, cert, key, fingerprint, "erin@example.org", "Erin");
