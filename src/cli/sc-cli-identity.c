@@ -274,16 +274,13 @@ identity_show (const char *profile_dir,
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
       sc_cli_json_add_string (builder, "user", sc_identity_get_user_id (identity));
       sc_cli_json_add_string (builder, "name", sc_identity_get_name (identity));
       sc_cli_json_add_string (builder, "fingerprint", sc_identity_get_fingerprint (identity));
-      json_builder_set_member_name (builder, "not_before");
-      json_builder_add_int_value (builder, sc_peer_certificate_get_not_before (certificate));
-      json_builder_set_member_name (builder, "not_after");
-      json_builder_add_int_value (builder, sc_peer_certificate_get_not_after (certificate));
+      sc_cli_json_add_int (builder, "not_before", sc_peer_certificate_get_not_before (certificate));
+      sc_cli_json_add_int (builder, "not_after", sc_peer_certificate_get_not_after (certificate));
       sc_cli_json_add_string (builder, "issuer",
                               sc_peer_certificate_get_issuer_name (certificate));
       json_builder_set_member_name (builder, "self_signed");
@@ -291,8 +288,7 @@ identity_show (const char *profile_dir,
       sc_cli_json_add_string (builder, "profile", profile_dir);
       json_builder_end_object (builder);
 
-      root = json_builder_get_root (builder);
-      sc_cli_print_json (root);
+      sc_cli_print_json (builder);
     }
   else
     {

@@ -40,11 +40,8 @@ begin_event (const char *name,
 static void
 end_event (JsonBuilder *builder)
 {
-  g_autoptr(JsonNode) root = NULL;
-
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  sc_cli_print_json (root);
+  sc_cli_print_json (builder);
   g_object_unref (builder);
 }
 
@@ -96,14 +93,7 @@ on_knock (ScUserAgent   *agent,
 {
   JsonBuilder *builder = begin_event ("knock", NULL);
 
-  sc_cli_json_add_string (builder, "direction", knock->incoming ? "incoming" : "outgoing");
-  sc_cli_json_add_string (builder, "address", knock->address);
-  sc_cli_json_add_string (builder, "fingerprint", knock->fingerprint);
-  sc_cli_json_add_string (builder, "user", knock->user_id);
-  sc_cli_json_add_string (builder, "name", knock->name);
-  sc_cli_json_add_string (builder, "verdict", sc_verdict_to_string (knock->verdict));
-  sc_cli_json_add_string (builder, "reason", knock->reason);
-  sc_cli_json_add_string (builder, "detail", knock->detail);
+  sc_cli_json_add_knock (builder, knock);
   end_event (builder);
 }
 

@@ -4,6 +4,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "sc-store.h"
+
 G_BEGIN_DECLS
 
 /* Exit codes of sixchat-cli; documented in README.md and `sixchat-cli --help`. */
@@ -70,12 +72,20 @@ gboolean  sc_cli_parse_options    (const char          *usage,
                                    int                  max_args,
                                    int                 *argc,
                                    char              ***argv);
-/* Print the node as one line of compact JSON on stdout. */
-void      sc_cli_print_json       (JsonNode            *node);
+/* Print what builder built as one line of compact JSON on stdout. */
+void      sc_cli_print_json       (JsonBuilder         *builder);
 /* Add a member whose value is a string, or null when value is NULL. */
 void      sc_cli_json_add_string  (JsonBuilder         *builder,
                                    const char          *name,
                                    const char          *value);
+/* Add a member whose value is an integer. */
+void      sc_cli_json_add_int     (JsonBuilder         *builder,
+                                   const char          *name,
+                                   gint64               value);
+/* Add the members describing a knock (direction to detail), as
+ * `trust knocks --json` and the knock event of `listen` print them. */
+void      sc_cli_json_add_knock   (JsonBuilder         *builder,
+                                   const ScKnock       *knock);
 /* text (which may come from a peer: a name, a greeting) with control
  * characters and invalid UTF-8 replaced, safe to print on a terminal;
  * "" for NULL. */

@@ -30,23 +30,6 @@ open_store (const char *profile_dir)
   return store;
 }
 
-static void
-print_json_builder (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-
-  sc_cli_print_json (root);
-}
-
-static void
-json_add_int (JsonBuilder *builder,
-              const char  *name,
-              gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
 /* "Name <user@example.org>", or whichever half is known, else the fingerprint. */
 static char *
 describe_person (const char *name,
@@ -495,7 +478,7 @@ json_add_entries (JsonBuilder *builder,
       sc_cli_json_add_string (builder, "kind", sc_entry_kind_to_string (entry->kind));
       sc_cli_json_add_string (builder, "value", entry->value);
       sc_cli_json_add_string (builder, "note", entry->note);
-      json_add_int (builder, "added", entry->added);
+      sc_cli_json_add_int (builder, "added", entry->added);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -586,7 +569,7 @@ trust_list (const char *profile_dir,
           json_builder_begin_object (builder);
           sc_cli_json_add_string (builder, "fingerprint", crl->fingerprint);
           sc_cli_json_add_string (builder, "issuer", crl->issuer);
-          json_add_int (builder, "this_update", crl->this_update);
+          sc_cli_json_add_int (builder, "this_update", crl->this_update);
           json_builder_set_member_name (builder, "next_update");
           if (crl->next_update != 0)
             json_builder_add_int_value (builder, crl->next_update);
@@ -600,7 +583,7 @@ trust_list (const char *profile_dir,
       json_add_entries (builder, "block", block);
       json_builder_end_object (builder);
 
-      print_json_builder (builder);
+      sc_cli_print_json (builder);
       return SC_EXIT_OK;
     }
 
@@ -698,19 +681,12 @@ trust_knocks (const char *profile_dir,
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
           json_builder_begin_object (builder);
-          json_add_int (builder, "time_us", knock->time);
+          sc_cli_json_add_int (builder, "time_us", knock->time);
           sc_cli_json_add_string (builder, "time", time);
-          sc_cli_json_add_string (builder, "direction", direction);
-          sc_cli_json_add_string (builder, "address", knock->address);
-          sc_cli_json_add_string (builder, "fingerprint", knock->fingerprint);
-          sc_cli_json_add_string (builder, "user", knock->user_id);
-          sc_cli_json_add_string (builder, "name", knock->name);
-          sc_cli_json_add_string (builder, "verdict", sc_verdict_to_string (knock->verdict));
-          sc_cli_json_add_string (builder, "reason", knock->reason);
-          sc_cli_json_add_string (builder, "detail", knock->detail);
+          sc_cli_json_add_knock (builder, knock);
           json_builder_end_object (builder);
 
-          print_json_builder (builder);
+          sc_cli_print_json (builder);
         }
       else
         {
@@ -781,7 +757,7 @@ verify_error (gboolean    json,
       json_builder_begin_object (builder);
       sc_cli_json_add_string (builder, "error", message);
       json_builder_end_object (builder);
-      print_json_builder (builder);
+      sc_cli_print_json (builder);
     }
   else
     {
@@ -855,11 +831,11 @@ cert_verify (const char *profile_dir,
       sc_cli_json_add_string (builder, "name", sc_peer_certificate_get_name (chain));
       sc_cli_json_add_string (builder, "fingerprint", sc_peer_certificate_get_fingerprint (chain));
       sc_cli_json_add_string (builder, "issuer", decision->verified ? decision->issuer_name : NULL);
-      json_add_int (builder, "not_before", sc_peer_certificate_get_not_before (chain));
-      json_add_int (builder, "not_after", sc_peer_certificate_get_not_after (chain));
+      sc_cli_json_add_int (builder, "not_before", sc_peer_certificate_get_not_before (chain));
+      sc_cli_json_add_int (builder, "not_after", sc_peer_certificate_get_not_after (chain));
       json_builder_end_object (builder);
 
-      print_json_builder (builder);
+      sc_cli_print_json (builder);
     }
   else
     {
@@ -947,19 +923,19 @@ requests_list (const char *profile_dir,
           g_autoptr(JsonBuilder) builder = json_builder_new ();
 
           json_builder_begin_object (builder);
-          json_add_int (builder, "id", request->id);
+          sc_cli_json_add_int (builder, "id", request->id);
           sc_cli_json_add_string (builder, "user", request->user_id);
           sc_cli_json_add_string (builder, "name", request->name);
           sc_cli_json_add_string (builder, "fingerprint", request->fingerprint);
           sc_cli_json_add_string (builder, "greeting", request->greeting);
           sc_cli_json_add_string (builder, "address", request->address);
-          json_add_int (builder, "first_seen", request->first_seen);
-          json_add_int (builder, "last_seen", request->last_seen);
-          json_add_int (builder, "attempts", request->attempts);
+          sc_cli_json_add_int (builder, "first_seen", request->first_seen);
+          sc_cli_json_add_int (builder, "last_seen", request->last_seen);
+          sc_cli_json_add_int (builder, "attempts", request->attempts);
           sc_cli_json_add_string (builder, "state", state);
           json_builder_end_object (builder);
 
-          print_json_builder (builder);
+          sc_cli_print_json (builder);
         }
       else
         {

@@ -204,12 +204,13 @@ sc_cli_parse_options (const char          *usage,
 }
 
 void
-sc_cli_print_json (JsonNode *node)
+sc_cli_print_json (JsonBuilder *builder)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autofree char *text = NULL;
 
-  json_generator_set_root (generator, node);
+  json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, NULL);
   fputs (text, stdout);
   fputc ('\n', stdout);
@@ -227,6 +228,29 @@ sc_cli_json_add_string (JsonBuilder *builder,
     json_builder_add_string_value (builder, value);
   else
     json_builder_add_null_value (builder);
+}
+
+void
+sc_cli_json_add_int (JsonBuilder *builder,
+                     const char  *name,
+                     gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+sc_cli_json_add_knock (JsonBuilder   *builder,
+                       const ScKnock *knock)
+{
+  sc_cli_json_add_string (builder, "direction", knock->incoming ? "incoming" : "outgoing");
+  sc_cli_json_add_string (builder, "address", knock->address);
+  sc_cli_json_add_string (builder, "fingerprint", knock->fingerprint);
+  sc_cli_json_add_string (builder, "user", knock->user_id);
+  sc_cli_json_add_string (builder, "name", knock->name);
+  sc_cli_json_add_string (builder, "verdict", sc_verdict_to_string (knock->verdict));
+  sc_cli_json_add_string (builder, "reason", knock->reason);
+  sc_cli_json_add_string (builder, "detail", knock->detail);
 }
 
 char *
