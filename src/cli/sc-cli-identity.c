@@ -182,10 +182,8 @@ get_passphrase (const char *path,
 static int
 identity_error (const GError *error)
 {
-  if (g_error_matches (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_EXISTS))
-    return sc_cli_error ("%s; give --replace to replace it (its key is lost)", error->message);
-
-  return sc_cli_error ("%s", error->message);
+  return sc_cli_error_from (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_EXISTS,
+                            "%s; give --replace to replace it (its key is lost)", error->message);
 }
 
 /* The profile's identity, or NULL after printing an error. */
@@ -195,25 +193,33 @@ load_identity (const char *profile_dir)
   g_autoptr(GError) error = NULL;
   ScIdentity *identity = sc_identity_load (profile_dir, &error);
 
-  if (g_error_matches (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_NOT_FOUND))
-    sc_cli_error ("%s; create one with 'sixchat-cli identity new' or import one",
-                  error->message);
-  else if (identity == NULL)
-    sc_cli_error ("%s", error->message);
+  if (identity == NULL)
+    sc_cli_error_from (error, SC_IDENTITY_ERROR, SC_IDENTITY_ERROR_NOT_FOUND,
+                       "%s; create one with 'sixchat-cli identity new' or import one",
+                       error->message);
 
   return identity;
 }
 
-static void
-print_created (const char *verb,
-               ScIdentity *identity)
+/* Prints what verb did to the identity of this profile, or the error when
+ * there is no identity; returns the exit status. */
+static int
+report_created (const char   *verb,
+                ScIdentity   *identity,
+                const GError *error)
 {
-  g_autofree char *fingerprint = sc_fingerprint_format (sc_identity_get_fingerprint (identity));
+  g_autofree char *fingerprint = NULL;
 
+  if (identity == NULL)
+    return identity_error (error);
+
+  fingerprint = sc_fingerprint_format (sc_identity_get_fingerprint (identity));
   printf ("%s the identity of this profile.\n", verb);
   sc_cli_print_field ("User ID", sc_identity_get_user_id (identity));
   sc_cli_print_field ("Name", sc_identity_get_name (identity));
   sc_cli_print_field ("Fingerprint", fingerprint);
+
+  return SC_EXIT_OK;
 }
 
 static int
@@ -242,11 +248,7 @@ identity_new (const char *profile_dir,
   identity = sc_identity_create (profile_dir, name, user_id,
                                  replace ? SC_IDENTITY_FLAGS_REPLACE : SC_IDENTITY_FLAGS_NONE,
                                  &error);
-  if (identity == NULL)
-    return identity_error (error);
-
-  print_created ("Created", identity);
-  return SC_EXIT_OK;
+  return report_created ("Created", identity, error);
 }
 
 static int
@@ -292,19 +294,7 @@ identity_show (const char *profile_dir,
     }
   else
     {
-      g_autofree char *fingerprint = sc_fingerprint_format (sc_identity_get_fingerprint (identity));
-      g_autofree char *not_before = NULL;
-      g_autofree char *not_after = NULL;
-      g_autofree char *validity = NULL;
-
-      not_before = sc_cli_format_time (sc_peer_certificate_get_not_before (certificate));
-      not_after = sc_cli_format_time (sc_peer_certificate_get_not_after (certificate));
-      validity = g_strdup_printf ("%s to %s", not_before, not_after);
-
-      sc_cli_print_field ("User ID", sc_identity_get_user_id (identity));
-      sc_cli_print_field ("Name", sc_identity_get_name (identity));
-      sc_cli_print_field ("Fingerprint", fingerprint);
-      sc_cli_print_field ("Valid", validity);
+      sc_cli_print_certificate (certificate);
       sc_cli_print_field ("Issuer", sc_peer_certificate_is_self_signed (certificate)
                                       ? "self-signed"
                                       : sc_peer_certificate_get_issuer_name (certificate));
@@ -373,11 +363,7 @@ identity_import (const char *profile_dir,
   identity = sc_identity_import (profile_dir, cert_path, key_path,
                                  replace ? SC_IDENTITY_FLAGS_REPLACE : SC_IDENTITY_FLAGS_NONE,
                                  &error);
-  if (identity == NULL)
-    return identity_error (error);
-
-  print_created ("Imported", identity);
-  return SC_EXIT_OK;
+  return report_created ("Imported", identity, error);
 }
 
 static int
@@ -410,11 +396,7 @@ identity_import_p12 (const char *profile_dir,
                                         replace ? SC_IDENTITY_FLAGS_REPLACE
                                                 : SC_IDENTITY_FLAGS_NONE,
                                         &error);
-  if (identity == NULL)
-    return identity_error (error);
-
-  print_created ("Imported", identity);
-  return SC_EXIT_OK;
+  return report_created ("Imported", identity, error);
 }
 
 static int

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "sc-peer-certificate.h"
 #include "sc-store.h"
 
 G_BEGIN_DECLS
@@ -59,6 +60,13 @@ int       sc_cli_dispatch         (const char          *group,
 /* Print "sixchat-cli: MESSAGE" on stderr; return SC_EXIT_FAILURE. */
 int       sc_cli_error            (const char          *format,
                                    ...) G_GNUC_PRINTF (1, 2);
+/* sc_cli_error() with error's message; or, when error matches domain and
+ * code, with the message made from format instead. */
+int       sc_cli_error_from       (const GError        *error,
+                                   GQuark               domain,
+                                   int                  code,
+                                   const char          *format,
+                                   ...) G_GNUC_PRINTF (4, 5);
 /* Print "sixchat-cli: MESSAGE" and a pointer to --help on stderr; return SC_EXIT_USAGE. */
 int       sc_cli_usage_error      (const char          *format,
                                    ...) G_GNUC_PRINTF (1, 2);
@@ -95,5 +103,7 @@ void      sc_cli_print_field      (const char          *label,
                                    const char          *value);
 /* UNIX seconds as local "YYYY-MM-DD HH:MM:SS", for people. */
 char     *sc_cli_format_time      (gint64               unix_seconds);
+/* Print the User ID, Name, Fingerprint and Valid fields of the leaf. */
+void      sc_cli_print_certificate (ScPeerCertificate  *certificate);
 
 G_END_DECLS

@@ -144,11 +144,8 @@ edit_list (const char *profile_dir,
   if (add && !sc_store_add_entry (store, list, kind, value, note, &error))
     return sc_cli_error ("%s", error->message);
   if (!add && !sc_store_remove_entry (store, list, kind, value, &error))
-    {
-      if (g_error_matches (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND))
-        return sc_cli_error ("%s is not on the %s list", description, list_name);
-      return sc_cli_error ("%s", error->message);
-    }
+    return sc_cli_error_from (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
+                              "%s is not on the %s list", description, list_name);
 
   printf ("%s %s\n", done, description);
   return SC_EXIT_OK;
@@ -401,11 +398,8 @@ remove_by_fingerprint (const char *profile_dir,
     return SC_EXIT_FAILURE;
 
   if (!remove (store, fingerprint, &error))
-    {
-      if (g_error_matches (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND))
-        return sc_cli_error ("there is no %s with fingerprint %s", what, formatted);
-      return sc_cli_error ("%s", error->message);
-    }
+    return sc_cli_error_from (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
+                              "there is no %s with fingerprint %s", what, formatted);
 
   printf ("Removed the %s %s\n", what, formatted);
   return SC_EXIT_OK;
@@ -484,14 +478,21 @@ json_add_entries (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
+/* "TITLE:" after an empty line, and "none" under it when there are no items. */
+static void
+print_section (const char *title,
+               guint       n_items)
+{
+  printf ("\n%s:\n", title);
+  if (n_items == 0)
+    printf ("  none\n");
+}
+
 static void
 print_entries (const char *title,
                GPtrArray  *entries)
 {
-  printf ("\n%s:\n", title);
-  if (entries->len == 0)
-    printf ("  none\n");
-
+  print_section (title, entries->len);
   for (guint i = 0; i < entries->len; i++)
     {
       ScListEntry *entry = entries->pdata[i];
@@ -590,9 +591,7 @@ trust_list (const char *profile_dir,
   printf ("Strangers: %s\n", policy == SC_POLICY_ASK ? "may ask to be added (policy ask)"
                                                       : "are refused (policy reject)");
 
-  printf ("\nTrusted issuers:\n");
-  if (issuers->len == 0)
-    printf ("  none\n");
+  print_section ("Trusted issuers", issuers->len);
   for (guint i = 0; i < issuers->len; i++)
     {
       ScIssuerEntry *issuer = issuers->pdata[i];
@@ -602,9 +601,7 @@ trust_list (const char *profile_dir,
       printf ("  %s\n    %s\n", subject, fingerprint);
     }
 
-  printf ("\nCRLs:\n");
-  if (crls->len == 0)
-    printf ("  none\n");
+  print_section ("CRLs", crls->len);
   for (guint i = 0; i < crls->len; i++)
     {
       ScCrlEntry *crl = crls->pdata[i];
@@ -842,17 +839,10 @@ cert_verify (const char *profile_dir,
       g_autofree char *verdict = g_strdup_printf ("%s (%s)",
                                                   sc_verdict_to_string (decision->verdict),
                                                   sc_reason_to_string (decision->reason));
-      g_autofree char *fingerprint = sc_fingerprint_format (sc_peer_certificate_get_fingerprint (chain));
-      g_autofree char *not_before = sc_cli_format_time (sc_peer_certificate_get_not_before (chain));
-      g_autofree char *not_after = sc_cli_format_time (sc_peer_certificate_get_not_after (chain));
-      g_autofree char *validity = g_strdup_printf ("%s to %s", not_before, not_after);
 
       sc_cli_print_field ("Verdict", verdict);
       sc_cli_print_field ("Detail", decision->detail);
-      sc_cli_print_field ("User ID", sc_peer_certificate_get_user_id (chain));
-      sc_cli_print_field ("Name", sc_peer_certificate_get_name (chain));
-      sc_cli_print_field ("Fingerprint", fingerprint);
-      sc_cli_print_field ("Valid", validity);
+      sc_cli_print_certificate (chain);
       sc_cli_print_field ("Issuer", decision->verified ? decision->issuer_name
                                                        : sc_peer_certificate_get_issuer_name (chain));
       sc_cli_print_field ("Verified", decision->verified ? "yes, by a trusted issuer" : "no");
@@ -988,11 +978,8 @@ decide_request (const char     *profile_dir,
 
   request = sc_store_get_request (store, id, &error);
   if (request == NULL)
-    {
-      if (g_error_matches (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND))
-        return sc_cli_error ("there is no contact request %" G_GINT64_FORMAT, id);
-      return sc_cli_error ("%s", error->message);
-    }
+    return sc_cli_error_from (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
+                              "there is no contact request %" G_GINT64_FORMAT, id);
 
   if (state == SC_REQUEST_PENDING && request->state != SC_REQUEST_DECLINED)
     return sc_cli_error ("contact request %" G_GINT64_FORMAT " is %s; only a declined one "

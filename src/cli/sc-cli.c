@@ -132,6 +132,26 @@ sc_cli_error (const char *format,
 }
 
 int
+sc_cli_error_from (const GError *error,
+                   GQuark        domain,
+                   int           code,
+                   const char   *format,
+                   ...)
+{
+  va_list args;
+  int status;
+
+  if (!g_error_matches (error, domain, code))
+    return sc_cli_error ("%s", error->message);
+
+  va_start (args, format);
+  status = vprint_error (SC_EXIT_FAILURE, format, args);
+  va_end (args);
+
+  return status;
+}
+
+int
 sc_cli_usage_error (const char *format,
                     ...)
 {
@@ -293,6 +313,21 @@ sc_cli_format_time (gint64 unix_seconds)
     return g_strdup_printf ("%" G_GINT64_FORMAT, unix_seconds);
 
   return g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
+}
+
+void
+sc_cli_print_certificate (ScPeerCertificate *certificate)
+{
+  g_autofree char *from = sc_cli_format_time (sc_peer_certificate_get_not_before (certificate));
+  g_autofree char *to = sc_cli_format_time (sc_peer_certificate_get_not_after (certificate));
+  g_autofree char *validity = g_strdup_printf ("%s to %s", from, to);
+  g_autofree char *fingerprint = NULL;
+
+  fingerprint = sc_fingerprint_format (sc_peer_certificate_get_fingerprint (certificate));
+  sc_cli_print_field ("User ID", sc_peer_certificate_get_user_id (certificate));
+  sc_cli_print_field ("Name", sc_peer_certificate_get_name (certificate));
+  sc_cli_print_field ("Fingerprint", fingerprint);
+  sc_cli_print_field ("Valid", validity);
 }
 
 static gboolean
