@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -46,6 +50,8 @@ detach_from_terminal (gpointer data)
   /* A new session has no controlling terminal: /dev/tty cannot be opened,
    * as for a program started by a service or a script. */
   setsid ();
+  /* This process ignores SIGPIPE (see main()); a shell's child would not. */
+  signal (SIGPIPE, SIG_DFL);
 }
 
 /* Runs $SIXCHAT_CLI [--profile PROFILE] ARGS… to completion, with stdin
@@ -1208,11 +1214,974 @@ test_requests_decide (void)
   g_assert_true (list_has (list, "block", "fingerprint", eve_fingerprint));
 }
 
+/* Network cases: `listen` runs in the background while `chat` processes
+ * and raw TCP clients call it, on loopback only.  Every wait spins the main
+ * context with a time limit. */
+
+#define NET_TIMEOUT 10  /* seconds any one wait may take */
+
+static void
+detach_and_die_with_parent (gpointer data)
+{
+  detach_from_terminal (data);
+#ifdef __linux__
+  /* A failed assertion aborts the test program: no process outlives it. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+#endif
+}
+
+/* Starts $SIXCHAT_CLI --profile PROFILE ARGS… with stdin, stdout and stderr
+ * as flags says. */
+static GSubprocess *
+cli_spawn (const char       *profile,
+           GSubprocessFlags  flags,
+           GPtrArray        *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = NULL;
+  const char *cli = g_getenv ("SIXCHAT_CLI");
+  GSubprocess *process;
+
+  g_assert_nonnull (cli);
+
+  g_ptr_array_add (argv, (gpointer) cli);
+  g_ptr_array_add (argv, (gpointer) "--profile");
+  g_ptr_array_add (argv, (gpointer) profile);
+  for (guint i = 0; i < args->len; i++)
+    g_ptr_array_add (argv, args->pdata[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_unsetenv (launcher, "SIXCHAT_PROFILE");
+  g_subprocess_launcher_unsetenv (launcher, "SIXCHAT_PASSPHRASE");
+  g_subprocess_launcher_set_child_setup (launcher, detach_and_die_with_parent, NULL, NULL);
+
+  command = g_strjoinv (" ", (char **) argv->pdata + 1);
+  g_test_message ("starting sixchat-cli %s", command);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  return process;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+on_spin_timeout (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Spins the main context until condition (data) holds or timeout_seconds
+ * pass; returns whether it holds. */
+static gboolean
+spin_until (Condition  condition,
+            gpointer   data,
+            guint      timeout_seconds)
+{
+  g_autoptr(GSource) timeout = g_timeout_source_new (timeout_seconds * 1000);
+  gboolean timed_out = FALSE;
+
+  g_source_set_callback (timeout, on_spin_timeout, &timed_out, NULL);
+  g_source_attach (timeout, NULL);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_destroy (timeout);
+
+  return condition (data);
+}
+
+static void
+on_process_exited (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Waits up to timeout_seconds for process to exit; past that it is killed
+ * and FALSE returned. */
+static gboolean
+process_wait (GSubprocess *process,
+              guint        timeout_seconds)
+{
+  gboolean exited = FALSE;
+
+  g_subprocess_wait_async (process, NULL, on_process_exited, &exited);
+  if (spin_until (flag_is_set, &exited, timeout_seconds))
+    return TRUE;
+
+  g_subprocess_force_exit (process);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+
+  return FALSE;
+}
+
+/* The first event of events named event, and whose string member is value
+ * unless member is NULL; NULL when there is none. */
+static JsonObject *
+find_event (GPtrArray  *events,
+            const char *event,
+            const char *member,
+            const char *value)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      JsonObject *object = events->pdata[i];
+      JsonNode *node;
+
+      if (g_strcmp0 (json_object_get_string_member (object, "event"), event) != 0)
+        continue;
+      if (member == NULL)
+        return object;
+
+      node = json_object_get_member (object, member);
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
+          && json_node_get_value_type (node) == G_TYPE_STRING
+          && g_str_equal (json_node_get_string (node), value))
+        return object;
+    }
+
+  return NULL;
+}
+
+/* The events named event, in order (borrowed from events). */
+static GPtrArray *
+filter_events (GPtrArray  *events,
+               const char *event)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; i < events->len; i++)
+    if (g_strcmp0 (json_object_get_string_member (events->pdata[i], "event"), event) == 0)
+      g_ptr_array_add (found, events->pdata[i]);
+
+  return found;
+}
+
+/* A running `listen`, its stdout read line by line as it comes. */
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *output;
+  GPtrArray        *events;   /* JsonObject, one per line of stdout */
+  gboolean          eof;
+  gboolean          stopped;
+  char             *address;  /* "[::1]:PORT", from the listening event */
+  guint16           port;
+} Listener;
+
+static void listener_read_line (Listener *listener);
+
+static void
+on_listener_line (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Listener *listener = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *text = NULL;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL,
+                                                    &error);
+  g_assert_no_error (error);
+  if (line == NULL)
+    {
+      listener->eof = TRUE;
+      return;
+    }
+
+  g_test_message ("listen: %s", line);
+  text = g_strconcat (line, "\n", NULL);
+  g_ptr_array_add (listener->events, parse_json_line (text));
+  listener_read_line (listener);
+}
+
+static void
+listener_read_line (Listener *listener)
+{
+  g_data_input_stream_read_line_async (listener->output, G_PRIORITY_DEFAULT, NULL,
+                                       on_listener_line, listener);
+}
+
+typedef struct
+{
+  Listener   *listener;
+  const char *event;
+  const char *member;
+  const char *value;
+  JsonObject *found;
+} EventQuery;
+
+static gboolean
+event_seen (gpointer data)
+{
+  EventQuery *query = data;
+
+  query->found = find_event (query->listener->events, query->event, query->member, query->value);
+
+  return query->found != NULL || query->listener->eof;
+}
+
+/* Waits for an event as find_event() finds it and returns it. */
+static JsonObject *
+listener_wait (Listener   *listener,
+               const char *event,
+               const char *member,
+               const char *value)
+{
+  EventQuery query = { listener, event, member, value, NULL };
+
+  spin_until (event_seen, &query, NET_TIMEOUT);
+  if (query.found == NULL)
+    g_error ("listen printed no %s event with %s = %s", event, member, value);
+
+  return query.found;
+}
+
+/* Starts `listen --address ADDRESS --port 0 [--handshake-timeout MS]` and
+ * waits until it listens. */
+static Listener *
+listener_start (const char *profile,
+                const char *address,
+                const char *handshake_timeout_ms)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  Listener *listener = g_new0 (Listener, 1);
+  JsonObject *listening;
+
+  g_ptr_array_add (args, (gpointer) "listen");
+  g_ptr_array_add (args, (gpointer) "--address");
+  g_ptr_array_add (args, (gpointer) address);
+  g_ptr_array_add (args, (gpointer) "--port");
+  g_ptr_array_add (args, (gpointer) "0");
+  if (handshake_timeout_ms != NULL)
+    {
+      g_ptr_array_add (args, (gpointer) "--handshake-timeout");
+      g_ptr_array_add (args, (gpointer) handshake_timeout_ms);
+    }
+
+  listener->process = cli_spawn (profile, G_SUBPROCESS_FLAGS_STDOUT_PIPE, args);
+  listener->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (listener->process));
+  listener->events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  listener_read_line (listener);
+
+  listening = listener_wait (listener, "listening", NULL, NULL);
+  g_assert_true (listener->events->pdata[0] == listening);
+  listener->port = (guint16) json_object_get_int_member (listening, "port");
+  g_assert_cmpuint (listener->port, >, 0);
+  listener->address = g_strdup (json_object_get_string_member (listening, "address"));
+
+  return listener;
+}
+
+/* SIGTERM, then waits until it exited (with status 0) and all of its output
+ * was read. */
+static void
+listener_stop (Listener *listener)
+{
+  gboolean exited;
+
+  if (listener->stopped)
+    return;
+  listener->stopped = TRUE;
+
+  g_subprocess_send_signal (listener->process, SIGTERM);
+  exited = process_wait (listener->process, NET_TIMEOUT);
+  g_assert_true (spin_until (flag_is_set, &listener->eof, NET_TIMEOUT));
+  g_assert_true (exited);
+  g_assert_true (g_subprocess_get_if_exited (listener->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (listener->process), ==, SC_EXIT_OK);
+}
+
+static void
+listener_free (Listener *listener)
+{
+  listener_stop (listener);
+  g_clear_object (&listener->output);
+  g_clear_object (&listener->process);
+  g_clear_pointer (&listener->events, g_ptr_array_unref);
+  g_free (listener->address);
+  g_free (listener);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Listener, listener_free)
+
+/* A running `chat`: its stdout and stderr collected as they come. */
+typedef struct
+{
+  GSubprocess   *process;
+  GOutputStream *out;  /* GMemoryOutputStream */
+  GOutputStream *err;
+  gboolean       out_done;
+  gboolean       err_done;
+  gboolean       exited;
+} Chat;
+
+static void
+on_spliced (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_splice_finish (G_OUTPUT_STREAM (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+collect (GInputStream   *pipe,
+         GOutputStream **memory,
+         gboolean       *done)
+{
+  *memory = g_memory_output_stream_new_resizable ();
+  g_output_stream_splice_async (*memory, pipe,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, NULL, on_spliced, done);
+}
+
+/* Writes text on the chat's standard input. */
+static void
+chat_write (Chat       *chat,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  GOutputStream *input = g_subprocess_get_stdin_pipe (chat->process);
+
+  g_output_stream_write_all (input, text, strlen (text), NULL, NULL, &error);
+  /* A chat that has already given up reads no more: its exit status tells. */
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+    g_assert_no_error (error);
+}
+
+static void
+chat_end_input (Chat *chat)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (chat->process), NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Starts `chat ARGS…` and writes input on its standard input, which stays
+ * open until chat_end_input(). */
+static Chat *
+chat_spawn_va (const char *profile,
+               const char *input,
+               const char *first_arg,
+               va_list     args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  Chat *chat = g_new0 (Chat, 1);
+
+  g_ptr_array_add (argv, (gpointer) "chat");
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+
+  chat->process = cli_spawn (profile,
+                             G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                             G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                             G_SUBPROCESS_FLAGS_STDERR_PIPE, argv);
+  collect (g_subprocess_get_stdout_pipe (chat->process), &chat->out, &chat->out_done);
+  collect (g_subprocess_get_stderr_pipe (chat->process), &chat->err, &chat->err_done);
+  g_subprocess_wait_async (chat->process, NULL, on_process_exited, &chat->exited);
+
+  if (input[0] != '\0')
+    chat_write (chat, input);
+
+  return chat;
+}
+
+static Chat *
+chat_spawn (const char *profile,
+            const char *input,
+            const char *first_arg,
+            ...) G_GNUC_NULL_TERMINATED;
+
+static Chat *
+chat_spawn (const char *profile,
+            const char *input,
+            const char *first_arg,
+            ...)
+{
+  Chat *chat;
+  va_list args;
+
+  va_start (args, first_arg);
+  chat = chat_spawn_va (profile, input, first_arg, args);
+  va_end (args);
+
+  return chat;
+}
+
+static gboolean
+chat_done (gpointer data)
+{
+  Chat *chat = data;
+
+  return chat->exited && chat->out_done && chat->err_done;
+}
+
+static char *
+memory_text (GOutputStream *memory)
+{
+  GMemoryOutputStream *stream = G_MEMORY_OUTPUT_STREAM (memory);
+
+  return g_strndup (g_memory_output_stream_get_data (stream),
+                    g_memory_output_stream_get_data_size (stream));
+}
+
+/* Ends the chat's standard input, waits for it to exit and frees it. */
+static CliResult *
+chat_finish (Chat *chat)
+{
+  CliResult *result = g_new0 (CliResult, 1);
+  gboolean in_time;
+
+  chat_end_input (chat);
+  in_time = spin_until (chat_done, chat, NET_TIMEOUT);
+  if (!in_time)
+    {
+      g_test_message ("chat did not end within %d s: killed", NET_TIMEOUT);
+      g_subprocess_force_exit (chat->process);
+      while (!chat_done (chat))
+        g_main_context_iteration (NULL, TRUE);
+    }
+
+  result->status = g_subprocess_get_if_exited (chat->process)
+                   ? g_subprocess_get_exit_status (chat->process)
+                   : -1;
+  result->out = memory_text (chat->out);
+  result->err = memory_text (chat->err);
+  g_test_message ("chat exit status %d\nstdout:\n%s\nstderr:\n%s",
+                  result->status, result->out, result->err);
+
+  g_object_unref (chat->out);
+  g_object_unref (chat->err);
+  g_object_unref (chat->process);
+  g_free (chat);
+
+  g_assert_true (in_time);
+
+  return result;
+}
+
+/* `chat ARGS…` with input on its standard input, run to completion. */
+static CliResult *
+chat_run (const char *profile,
+          const char *input,
+          const char *first_arg,
+          ...) G_GNUC_NULL_TERMINATED;
+
+static CliResult *
+chat_run (const char *profile,
+          const char *input,
+          const char *first_arg,
+          ...)
+{
+  Chat *chat;
+  va_list args;
+
+  va_start (args, first_arg);
+  chat = chat_spawn_va (profile, input, first_arg, args);
+  va_end (args);
+
+  return chat_finish (chat);
+}
+
+/* Two profiles in one temporary directory: alice@example.org and
+ * bob@example.org.  Bob pins Alice's certificate; Alice pins Bob's when
+ * asked to. */
+typedef struct
+{
+  char *dir;
+  char *alice;  /* profile directories */
+  char *bob;
+  char *alice_fingerprint;
+  char *bob_fingerprint;
+} Peers;
+
+static void
+trust (const char *profile,
+       const char *verb,
+       const char *target)
+{
+  g_autoptr(CliResult) result = cli_run (profile, "trust", verb, target, NULL);
+
+  g_assert_cmpint (result->status, ==, SC_EXIT_OK);
+}
+
+static char *
+fingerprint_of (const char *profile)
+{
+  g_autoptr(JsonObject) identity = show_identity (profile);
+
+  return g_strdup (json_object_get_string_member (identity, "fingerprint"));
+}
+
+static Peers *
+peers_new (gboolean alice_pins_bob)
+{
+  Peers *peers = g_new0 (Peers, 1);
+
+  peers->dir = sc_test_dir_new ("test-cli");
+  peers->alice = g_build_filename (peers->dir, "alice", NULL);
+  peers->bob = g_build_filename (peers->dir, "bob", NULL);
+  create_identity (peers->alice, "Alice", "alice@example.org");
+  create_identity (peers->bob, "Bob", "bob@example.org");
+  peers->alice_fingerprint = fingerprint_of (peers->alice);
+  peers->bob_fingerprint = fingerprint_of (peers->bob);
+
+  trust (peers->bob, "allow", peers->alice_fingerprint);
+  if (alice_pins_bob)
+    trust (peers->alice, "allow", peers->bob_fingerprint);
+
+  return peers;
+}
+
+static void
+peers_free (Peers *peers)
+{
+  sc_test_dir_free (peers->dir);
+  g_free (peers->alice);
+  g_free (peers->bob);
+  g_free (peers->alice_fingerprint);
+  g_free (peers->bob_fingerprint);
+  g_free (peers);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Peers, peers_free)
+
+/* A TCP socket bound on [::1]:PORT (a free port), listening when listening
+ * is TRUE; never accepting.  *address is "[::1]:PORT". */
+static GSocket *
+loopback_socket (gboolean   listening,
+                 char     **address)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  GSocket *sock = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM,
+                                G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_socket_bind (sock, any_port, FALSE, &error);
+  g_assert_no_error (error);
+  if (listening)
+    {
+      g_socket_listen (sock, &error);
+      g_assert_no_error (error);
+    }
+
+  bound = g_socket_get_local_address (sock, &error);
+  g_assert_no_error (error);
+  *address = g_strdup_printf ("[::1]:%u",
+                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  return sock;
+}
+
+/* Alice listens on address; Bob sends three lines, every one acknowledged. */
+static void
+check_three_messages (const char *address)
+{
+  const char *bodies[] = { "one", "two, with a comma", "three ✓" };
+  g_autoptr(Peers) peers = peers_new (TRUE);
+  g_autoptr(Listener) alice = listener_start (peers->alice, address, NULL);
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) receipts = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  JsonObject *session;
+
+  result = chat_run (peers->bob, "one\ntwo, with a comma\nthree ✓\n", "alice@example.org",
+                     "--address", alice->address, NULL);
+  g_assert_cmpint (result->status, ==, SC_EXIT_OK);
+  listener_stop (alice);
+
+  events = parse_json_lines (result->out);
+  session = find_event (events, "session", NULL, NULL);
+  g_assert_nonnull (session);
+  g_assert_cmpstr (json_object_get_string_member (session, "user"), ==, "alice@example.org");
+  g_assert_cmpstr (json_object_get_string_member (session, "fingerprint"), ==,
+                   peers->alice_fingerprint);
+  g_assert_cmpstr (json_object_get_string_member (session, "reason"), ==, "pinned");
+  sent = filter_events (events, "sent");
+  receipts = filter_events (events, "receipt");
+  g_assert_cmpuint (sent->len, ==, G_N_ELEMENTS (bodies));
+  g_assert_cmpuint (receipts->len, ==, G_N_ELEMENTS (bodies));
+
+  session = find_event (alice->events, "session", NULL, NULL);
+  g_assert_nonnull (session);
+  g_assert_cmpstr (json_object_get_string_member (session, "user"), ==, "bob@example.org");
+  g_assert_cmpstr (json_object_get_string_member (session, "fingerprint"), ==,
+                   peers->bob_fingerprint);
+  messages = filter_events (alice->events, "message");
+  g_assert_cmpuint (messages->len, ==, G_N_ELEMENTS (bodies));
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const char *id = json_object_get_string_member (messages->pdata[i], "id");
+
+      g_assert_cmpstr (json_object_get_string_member (messages->pdata[i], "body"), ==, bodies[i]);
+      g_assert_cmpstr (json_object_get_string_member (messages->pdata[i], "user"), ==,
+                       "bob@example.org");
+      g_assert_cmpstr (json_object_get_string_member (sent->pdata[i], "id"), ==, id);
+      g_assert_nonnull (find_event (receipts, "receipt", "id", id));
+    }
+}
+
+static void
+test_net_chat_ipv6 (void)
+{
+  check_three_messages ("::1");
+}
+
+static void
+test_net_chat_ipv4 (void)
+{
+  check_three_messages ("127.0.0.1");
+}
+
+static void
+test_net_refused (void)
+{
+  g_autoptr(Peers) peers = peers_new (TRUE);
+  g_autofree char *address = NULL;
+  /* Bound but not listening: connections to it are refused. */
+  g_autoptr(GSocket) closed_port = loopback_socket (FALSE, &address);
+  g_autoptr(CliResult) result = cli_run (peers->bob, "chat", "alice@example.org",
+                                         "--address", address, NULL);
+
+  g_assert_cmpint (result->status, ==, SC_EXIT_REFUSED);
+  g_assert_true (g_str_has_prefix (result->err, "sixchat-cli: "));
+}
+
+static void
+test_net_wrong_peer (void)
+{
+  g_autoptr(Peers) peers = peers_new (TRUE);
+  g_autoptr(Listener) alice = listener_start (peers->alice, "::1", NULL);
+  g_autoptr(CliResult) result = cli_run (peers->bob, "chat", "carol@example.org",
+                                         "--address", alice->address, NULL);
+
+  g_assert_cmpint (result->status, ==, SC_EXIT_WRONG_PEER);
+  g_assert_nonnull (strstr (result->err, "carol@example.org"));
+  g_assert_nonnull (strstr (result->err, "alice@example.org"));
+}
+
+static void
+test_net_we_reject (void)
+{
+  g_autoptr(Peers) peers = peers_new (TRUE);
+  g_autoptr(Listener) alice = NULL;
+  g_autoptr(CliResult) result = NULL;
+
+  trust (peers->bob, "block", peers->alice_fingerprint);
+  alice = listener_start (peers->alice, "::1", NULL);
+
+  result = chat_run (peers->bob, "hello\n", "alice@example.org", "--address", alice->address,
+                     NULL);
+  g_assert_cmpint (result->status, ==, SC_EXIT_CERTIFICATE);
+  listener_stop (alice);
+  g_assert_null (find_event (alice->events, "message", NULL, NULL));
+}
+
+static void
+test_net_peer_refuses (void)
+{
+  g_autoptr(Peers) peers = peers_new (TRUE);
+  g_autoptr(Listener) alice = NULL;
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(CliResult) knocks = NULL;
+  g_autoptr(GPtrArray) recorded = NULL;
+  JsonObject *knock;
+
+  trust (peers->alice, "block", "bob@example.org");
+  alice = listener_start (peers->alice, "::1", NULL);
+
+  result = chat_run (peers->bob, "hello\n", "alice@example.org", "--address", alice->address,
+                     NULL);
+  g_assert_cmpint (result->status, ==, SC_EXIT_TLS);
+  knock = listener_wait (alice, "knock", "reason", "blocked-user");
+  g_assert_cmpstr (json_object_get_string_member (knock, "verdict"), ==, "reject");
+  g_assert_cmpstr (json_object_get_string_member (knock, "user"), ==, "bob@example.org");
+  listener_stop (alice);
+  g_assert_null (find_event (alice->events, "message", NULL, NULL));
+
+  knocks = cli_run (peers->alice, "trust", "knocks", "--json", NULL);
+  g_assert_cmpint (knocks->status, ==, SC_EXIT_OK);
+  recorded = parse_json_lines (knocks->out);
+  knock = find_by_user (recorded, "bob@example.org");
+  g_assert_cmpstr (json_object_get_string_member (knock, "direction"), ==, "incoming");
+  g_assert_cmpstr (json_object_get_string_member (knock, "verdict"), ==, "reject");
+  g_assert_cmpstr (json_object_get_string_member (knock, "reason"), ==, "blocked-user");
+  g_assert_cmpstr (json_object_get_string_member (knock, "fingerprint"), ==,
+                   peers->bob_fingerprint);
+}
+
+/* Bob, a stranger to Alice, sends a contact request with one message; once
+ * Alice's listener shows it, Alice decides (`requests DECISION ID`) from
+ * another process.  Returns how Bob's chat ended. */
+static CliResult *
+contact_request (Peers      *peers,
+                 Listener   *alice,
+                 const char *decision)
+{
+  g_autoptr(CliResult) pending = NULL;
+  g_autoptr(CliResult) decided = NULL;
+  g_autoptr(CliResult) left = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autofree char *id = NULL;
+  JsonObject *shown;
+  JsonObject *request;
+  Chat *chat;
+
+  chat = chat_spawn (peers->bob, "hello, Alice\n", "alice@example.org",
+                     "--address", alice->address, "--greeting", "hi, Bob here", NULL);
+
+  shown = listener_wait (alice, "request", "user", "bob@example.org");
+  g_assert_cmpstr (json_object_get_string_member (shown, "greeting"), ==, "hi, Bob here");
+  g_assert_cmpstr (json_object_get_string_member (shown, "fingerprint"), ==,
+                   peers->bob_fingerprint);
+  g_assert_cmpstr (json_object_get_string_member (shown, "verdict"), ==, "ask");
+  chat_end_input (chat);
+
+  pending = cli_run (peers->alice, "requests", "--json", NULL);
+  g_assert_cmpint (pending->status, ==, SC_EXIT_OK);
+  requests = parse_json_lines (pending->out);
+  g_assert_cmpuint (requests->len, ==, 1);
+  request = find_by_user (requests, "bob@example.org");
+  g_assert_cmpstr (json_object_get_string_member (request, "greeting"), ==, "hi, Bob here");
+  g_assert_cmpint (json_object_get_int_member (request, "id"), ==,
+                   json_object_get_int_member (shown, "request"));
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (request, "id"));
+
+  decided = cli_run (peers->alice, "requests", decision, id, NULL);
+  g_assert_cmpint (decided->status, ==, SC_EXIT_OK);
+  left = cli_run (peers->alice, "requests", "--json", NULL);
+  g_assert_cmpstr (left->out, ==, "");
+
+  return chat_finish (chat);
+}
+
+static void
+test_net_request_accepted (void)
+{
+  g_autoptr(Peers) peers = peers_new (FALSE);
+  g_autoptr(Listener) alice = listener_start (peers->alice, "::1", NULL);
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(JsonObject) list = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  JsonObject *message;
+
+  result = contact_request (peers, alice, "accept");
+  g_assert_cmpint (result->status, ==, SC_EXIT_OK);
+  events = parse_json_lines (result->out);
+  g_assert_nonnull (find_event (events, "state", "state", "pending"));
+  g_assert_nonnull (find_event (events, "state", "state", "open"));
+  g_assert_nonnull (find_event (events, "receipt", NULL, NULL));
+
+  message = listener_wait (alice, "message", "user", "bob@example.org");
+  g_assert_cmpstr (json_object_get_string_member (message, "body"), ==, "hello, Alice");
+  g_assert_nonnull (find_event (alice->events, "accepted", "user", "bob@example.org"));
+  listener_stop (alice);
+
+  list = trust_list (peers->alice);
+  g_assert_true (list_has (list, "allow", "fingerprint", peers->bob_fingerprint));
+}
+
+static void
+test_net_request_declined (void)
+{
+  g_autoptr(Peers) peers = peers_new (FALSE);
+  g_autoptr(Listener) alice = listener_start (peers->alice, "::1", NULL);
+  g_autoptr(CliResult) result = contact_request (peers, alice, "decline");
+  g_autoptr(JsonObject) list = NULL;
+
+  g_assert_cmpint (result->status, ==, SC_EXIT_DECLINED);
+  listener_stop (alice);
+  g_assert_null (find_event (alice->events, "message", NULL, NULL));
+  g_assert_null (find_event (alice->events, "accepted", NULL, NULL));
+
+  list = trust_list (peers->alice);
+  g_assert_false (list_has (list, "allow", "fingerprint", peers->bob_fingerprint));
+  g_assert_false (list_has (list, "block", "fingerprint", peers->bob_fingerprint));
+}
+
+static void
+test_net_request_blocked (void)
+{
+  g_autoptr(Peers) peers = peers_new (FALSE);
+  g_autoptr(Listener) alice = listener_start (peers->alice, "::1", NULL);
+  g_autoptr(CliResult) result = contact_request (peers, alice, "block");
+  g_autoptr(CliResult) again = NULL;
+  g_autoptr(JsonObject) list = NULL;
+
+  g_assert_cmpint (result->status, ==, SC_EXIT_DECLINED);
+
+  again = chat_run (peers->bob, "", "alice@example.org", "--address", alice->address, NULL);
+  g_assert_cmpint (again->status, ==, SC_EXIT_TLS);
+  listener_stop (alice);
+  g_assert_null (find_event (alice->events, "message", NULL, NULL));
+
+  list = trust_list (peers->alice);
+  g_assert_true (list_has (list, "block", "fingerprint", peers->bob_fingerprint));
+}
+
+static void
+test_net_handshake_timeout (void)
+{
+  g_autoptr(Peers) peers = peers_new (TRUE);
+  g_autofree char *address = NULL;
+  /* Listening, never accepting: the kernel completes the connection and
+   * nobody answers the TLS handshake. */
+  g_autoptr(GSocket) silent = loopback_socket (TRUE, &address);
+  g_autoptr(CliResult) result = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  result = chat_run (peers->bob, "hello\n", "alice@example.org", "--address", address,
+                     "--timeout", "1", NULL);
+  g_assert_cmpint (result->status, ==, SC_EXIT_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+test_net_port_busy (void)
+{
+  g_autoptr(Peers) peers = peers_new (TRUE);
+  g_autoptr(Listener) alice = listener_start (peers->alice, "::1", NULL);
+  g_autofree char *port = g_strdup_printf ("%u", alice->port);
+  g_autoptr(CliResult) result = cli_run (peers->bob, "listen", "--address", "::1",
+                                         "--port", port, NULL);
+
+  g_assert_cmpint (result->status, ==, SC_EXIT_FAILURE);
+  g_assert_nonnull (strstr (result->err, "already in use"));
+  g_assert_cmpstr (result->out, ==, "");
+}
+
+typedef struct
+{
+  gboolean done;
+  gssize   size;
+  GError  *error;
+  gint64   time;   /* monotonic µs when the read ended */
+  char     buffer[256];
+} RawRead;
+
+static void
+on_raw_read (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RawRead *raw = user_data;
+
+  raw->size = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &raw->error);
+  raw->time = g_get_monotonic_time ();
+  raw->done = TRUE;
+}
+
+static void
+test_net_listener_handshake_timeout (void)
+{
+  g_autoptr(Peers) peers = peers_new (TRUE);
+  g_autoptr(Listener) alice = listener_start (peers->alice, "::1", "1000");
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) target = g_inet_socket_address_new_from_string ("::1", alice->port);
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(CliResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  RawRead raw = { 0 };
+  JsonObject *knock;
+  gint64 connected;
+
+  /* A caller that connects and says nothing. */
+  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (target), NULL, &error);
+  g_assert_no_error (error);
+  connected = g_get_monotonic_time ();
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                             raw.buffer, sizeof raw.buffer, G_PRIORITY_DEFAULT, NULL,
+                             on_raw_read, &raw);
+
+  /* Meanwhile a real chat goes through. */
+  result = chat_run (peers->bob, "still here\n", "alice@example.org",
+                     "--address", alice->address, NULL);
+  g_assert_cmpint (result->status, ==, SC_EXIT_OK);
+  listener_wait (alice, "message", "body", "still here");
+
+  /* The silent caller is cut off after about a second. */
+  g_assert_true (spin_until (flag_is_set, &raw.done, NET_TIMEOUT));
+  g_assert_no_error (raw.error);
+  g_assert_cmpint (raw.size, ==, 0);
+  g_assert_cmpint (raw.time - connected, >=, 900 * 1000);
+  knock = listener_wait (alice, "knock", "reason", "timeout");
+  g_assert_cmpstr (json_object_get_string_member (knock, "direction"), ==, "incoming");
+  g_assert_cmpstr (json_object_get_string_member (knock, "verdict"), ==, "reject");
+  g_assert_true (json_object_get_null_member (knock, "fingerprint"));
+}
+
+static void
+test_net_usage (void)
+{
+  g_autoptr(TestDir) dir = sc_test_dir_new ("test-cli");
+  g_autofree char *profile = profile_path (dir);
+  g_autofree char *empty = g_build_filename (dir, "empty", NULL);
+  g_autoptr(CliResult) no_address = NULL;
+  g_autoptr(CliResult) bad_address = NULL;
+  g_autoptr(CliResult) bad_port = NULL;
+  g_autoptr(CliResult) no_identity = NULL;
+
+  create_identity (profile, "Bob", "bob@example.org");
+
+  no_address = cli_run (profile, "chat", "alice@example.org", NULL);
+  g_assert_cmpint (no_address->status, ==, SC_EXIT_USAGE);
+  g_assert_nonnull (strstr (no_address->err, "--address"));
+
+  bad_address = cli_run (profile, "chat", "alice@example.org", "--address", "[::1", NULL);
+  g_assert_cmpint (bad_address->status, ==, SC_EXIT_USAGE);
+  g_assert_nonnull (strstr (bad_address->err, "[::1"));
+
+  bad_port = cli_run (profile, "listen", "--address", "::1", "--port", "70000", NULL);
+  g_assert_cmpint (bad_port->status, ==, SC_EXIT_USAGE);
+  g_assert_nonnull (strstr (bad_port->err, "70000"));
+
+  no_identity = cli_run (empty, "listen", "--address", "::1", "--port", "0", NULL);
+  g_assert_cmpint (no_identity->status, ==, SC_EXIT_FAILURE);
+  g_assert_nonnull (strstr (no_identity->err, "identity new"));
+
+  g_assert_cmpstr (no_address->out, ==, "");
+  g_assert_cmpstr (bad_address->out, ==, "");
+  g_assert_cmpstr (bad_port->out, ==, "");
+  g_assert_cmpstr (no_identity->out, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Writing to a chat that has already exited fails with EPIPE instead of
+   * killing the test; GSocket ignores SIGPIPE process-wide anyway. */
+  signal (SIGPIPE, SIG_IGN);
 
   g_test_add_func ("/cli/version", test_version);
   g_test_add_func ("/cli/help", test_help);
@@ -1246,6 +2215,20 @@ main (int   argc,
 
   g_test_add_func ("/cli/requests/empty", test_requests_empty);
   g_test_add_func ("/cli/requests/decide", test_requests_decide);
+
+  g_test_add_func ("/cli/net/chat-ipv6", test_net_chat_ipv6);
+  g_test_add_func ("/cli/net/chat-ipv4", test_net_chat_ipv4);
+  g_test_add_func ("/cli/net/refused", test_net_refused);
+  g_test_add_func ("/cli/net/wrong-peer", test_net_wrong_peer);
+  g_test_add_func ("/cli/net/we-reject", test_net_we_reject);
+  g_test_add_func ("/cli/net/peer-refuses", test_net_peer_refuses);
+  g_test_add_func ("/cli/net/request-accepted", test_net_request_accepted);
+  g_test_add_func ("/cli/net/request-declined", test_net_request_declined);
+  g_test_add_func ("/cli/net/request-blocked", test_net_request_blocked);
+  g_test_add_func ("/cli/net/handshake-timeout", test_net_handshake_timeout);
+  g_test_add_func ("/cli/net/port-busy", test_net_port_busy);
+  g_test_add_func ("/cli/net/listener-handshake-timeout", test_net_listener_handshake_timeout);
+  g_test_add_func ("/cli/net/usage", test_net_usage);
 
   return g_test_run ();
 }
