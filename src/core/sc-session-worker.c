@@ -1071,7 +1071,8 @@ worker_finish (Worker *w)
 
   sc_session_mark_finished (w->session);
 
-  if (w->fd >= 0)
+  /* A handshake that timed out has nothing left to deliver. */
+  if (w->fd >= 0 && (w->handshake_done || w->close_reason != SC_CLOSE_TIMEOUT))
     worker_linger (w);
 
   if (w->socket != NULL)
