@@ -4,7 +4,7 @@
 # Sets up a Debian 12 machine for SixChat (installing what is missing), builds
 # it with Meson in _build/ and then runs it or its whole test suite.
 #
-#   build-aux/dev.sh run [ARGS…]   build, then run SixChat
+#   build-aux/dev.sh run [ARGS…]   build, then run SixChat (the GTK app; ARGS go to it)
 #   build-aux/dev.sh test [ARGS…]  build, then run every test suite (ARGS go to meson test)
 #
 # Idempotent: packages already installed and an existing build are reused.
@@ -19,8 +19,11 @@ packages=(
   gcc libc6-dev meson ninja-build pkg-config python3
   # libraries
   libglib2.0-dev libgnutls28-dev libjson-glib-dev libsqlite3-dev
-  # tests: real third-party TLS peers, certificate tools, a shell
-  gnutls-bin openssl sqlite3 ca-certificates
+  libgtk-4-dev libadwaita-1-dev gettext
+  # what the app looks like: icons and the GNOME font
+  adwaita-icon-theme fonts-cantarell
+  # tests: real third-party TLS peers, certificate tools, a display and a session bus
+  gnutls-bin openssl sqlite3 ca-certificates xvfb xauth dbus
 )
 
 install_packages () {

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "sc-requests-page.h"
+
+struct _ScRequestsPage
+{
+  AdwBin     parent_instance;
+  ScAccount *account;
+};
+
+G_DEFINE_FINAL_TYPE (ScRequestsPage, sc_requests_page, ADW_TYPE_BIN)
+
+GtkWidget *
+sc_requests_page_new (ScAccount *account)
+{
+  return g_object_new (SC_TYPE_REQUESTS_PAGE, "account", account, NULL);
+}
+
+guint
+sc_requests_page_get_pending_count (ScRequestsPage *self)
+{
+  return 0;
+}
+
+static void
+sc_requests_page_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  ScRequestsPage *self = SC_REQUESTS_PAGE (object);
+
+  g_set_object (&self->account, g_value_get_object (value));
+}
+
+static void
+sc_requests_page_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  ScRequestsPage *self = SC_REQUESTS_PAGE (object);
+
+  if (prop_id == 1)
+    g_value_set_object (value, self->account);
+  else
+    g_value_set_uint (value, 0);
+}
+
+static void
+sc_requests_page_dispose (GObject *object)
+{
+  g_clear_object (&SC_REQUESTS_PAGE (object)->account);
+  G_OBJECT_CLASS (sc_requests_page_parent_class)->dispose (object);
+}
+
+static void
+sc_requests_page_class_init (ScRequestsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sc_requests_page_dispose;
+  object_class->set_property = sc_requests_page_set_property;
+  object_class->get_property = sc_requests_page_get_property;
+  g_object_class_install_property (object_class, 1,
+    g_param_spec_object ("account", NULL, NULL, SC_TYPE_ACCOUNT,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, 2,
+    g_param_spec_uint ("pending-count", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+static void
+sc_requests_page_init (ScRequestsPage *self)
+{
+  adw_bin_set_child (ADW_BIN (self), adw_status_page_new ());
+}
