@@ -39,6 +39,23 @@ sc_application_get_account (ScApplication *self)
   return self->account;
 }
 
+void
+sc_application_set_profile_dir (ScApplication *self,
+                                const char    *profile_dir)
+{
+  g_return_if_fail (SC_IS_APPLICATION (self));
+
+  g_free (self->profile_dir);
+  self->profile_dir = sc_profile_resolve (profile_dir);
+}
+
+GtkWindow *
+sc_application_get_main_window (ScApplication *self)
+{
+  g_return_val_if_fail (SC_IS_APPLICATION (self), NULL);
+  return GTK_WINDOW (self->window);
+}
+
 static GtkWindow *
 active_window (ScApplication *self)
 {
@@ -119,6 +136,8 @@ sc_application_activate (GApplication *application)
 
   if (self->window == NULL)
     {
+      if (self->profile_dir == NULL)
+        self->profile_dir = sc_profile_resolve (NULL);
       self->account = sc_account_new (self->profile_dir);
       g_signal_connect_object (self->account, "incoming-session",
                                G_CALLBACK (on_incoming_session), self, 0);
@@ -144,8 +163,7 @@ sc_application_handle_local_options (GApplication *application,
     }
 
   g_variant_dict_lookup (options, "profile", "^&ay", &profile);
-  g_free (self->profile_dir);
-  self->profile_dir = sc_profile_resolve (profile);
+  sc_application_set_profile_dir (self, profile);
 
   return -1;
 }

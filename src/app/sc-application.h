@@ -19,5 +19,10 @@ G_DECLARE_FINAL_TYPE (ScApplication, sc_application, SC, APPLICATION, AdwApplica
  * session; used by notifications). */
 ScApplication *sc_application_new          (void);
 ScAccount     *sc_application_get_account  (ScApplication *self);
+/* The profile to open; --profile sets it.  Tests call it before activate. */
+void           sc_application_set_profile_dir (ScApplication *self,
+                                               const char    *profile_dir);
+/* The main window, once activated. */
+GtkWindow     *sc_application_get_main_window (ScApplication *self);
 
 G_END_DECLS
