@@ -84,15 +84,7 @@ case "$cmd" in
   run)
     install_packages
     build
-    profile=${SIXCHAT_PROFILE:-${XDG_DATA_HOME:-$HOME/.local/share}/sixchat}
-    cli="$build/src/cli/sixchat-cli"
-    if [ ! -f "$profile/identity.crt" ]; then
-      user=$(id -un)
-      host=$(hostname 2>/dev/null || echo localhost)
-      "$cli" --profile "$profile" identity new --name "$user" --user "$user@$host"
-    fi
-    "$cli" --profile "$profile" identity show
-    exec "$cli" --profile "$profile" listen "$@"
+    exec "$build/src/app/sixchat" "$@"
     ;;
   test)
     install_packages
