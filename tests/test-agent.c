@@ -218,7 +218,8 @@ test_every_address_tried (Fixture       *f,
 
 /* Refusals between two agents */
 
-static void
+/* Returns Bob's closed session. */
+static ScSession *
 assert_refused_in_handshake (Fixture       *f,
                              ScCloseReason  expected)
 {
@@ -232,6 +233,8 @@ assert_refused_in_handshake (Fixture       *f,
   sc_test_spin (100);
   g_assert_cmpuint (f->alice->messages->len, ==, 0);
   g_assert_cmpuint (f->alice->incoming->len, ==, 0);
+
+  return g_steal_pointer (&session);
 }
 
 static void
@@ -245,7 +248,7 @@ test_reject_blocked_user (Fixture       *f,
   sc_store_add_entry (f->alice->store, SC_LIST_BLOCK, SC_ENTRY_USER, "BOB@example.org", NULL, &error);
   g_assert_no_error (error);
 
-  assert_refused_in_handshake (f, SC_CLOSE_TLS_ERROR);
+  g_object_unref (assert_refused_in_handshake (f, SC_CLOSE_TLS_ERROR));
   assert_knock (f->alice, "reject blocked-user");
 }
 
@@ -259,7 +262,7 @@ test_reject_policy (Fixture       *f,
   sc_store_set_policy (f->alice->store, SC_POLICY_REJECT, &error);
   g_assert_no_error (error);
 
-  assert_refused_in_handshake (f, SC_CLOSE_TLS_ERROR);
+  g_object_unref (assert_refused_in_handshake (f, SC_CLOSE_TLS_ERROR));
   assert_knock (f->alice, "reject stranger-self-signed");
 }
 
@@ -267,6 +270,7 @@ static void
 test_reject_outgoing (Fixture       *f,
                       gconstpointer  data)
 {
+  g_autoptr(ScSession) session = NULL;
   g_autoptr(GError) error = NULL;
 
   /* Bob blocks Alice: his own dial refuses her certificate. */
@@ -275,8 +279,13 @@ test_reject_outgoing (Fixture       *f,
                       sc_identity_get_fingerprint (f->alice->identity), NULL, &error);
   g_assert_no_error (error);
 
-  assert_refused_in_handshake (f, SC_CLOSE_REJECTED);
+  session = assert_refused_in_handshake (f, SC_CLOSE_REJECTED);
   assert_knock (f->bob, "reject blocked-fingerprint");
+  /* The rejected certificate and the verdict stay on the session. */
+  g_assert_cmpstr (sc_peer_certificate_get_fingerprint (sc_session_get_peer_certificate (session)),
+                   ==, sc_identity_get_fingerprint (f->alice->identity));
+  g_assert_cmpint (sc_session_get_decision (session)->verdict, ==, SC_VERDICT_REJECT);
+  g_assert_cmpint (sc_session_get_decision (session)->reason, ==, SC_REASON_BLOCKED_FINGERPRINT);
 }
 
 static void
@@ -295,6 +304,8 @@ test_wrong_peer (Fixture       *f,
   g_assert_cmpint (sc_session_get_close_reason (session), ==, SC_CLOSE_WRONG_PEER);
   g_assert_nonnull (strstr (sc_session_get_close_message (session), "carol@example.org"));
   g_assert_nonnull (strstr (sc_session_get_close_message (session), "alice@example.org"));
+  g_assert_cmpstr (sc_peer_certificate_get_user_id (sc_session_get_peer_certificate (session)),
+                   ==, "alice@example.org");
   g_assert_cmpuint (f->alice->incoming->len, ==, 0);
   assert_knock (f->bob, "reject wrong-peer");
 }
@@ -457,7 +468,7 @@ test_request_block (Fixture       *f,
 
   /* The next attempt is refused inside the handshake. */
   g_ptr_array_set_size (f->alice->incoming, 0);
-  assert_refused_in_handshake (f, SC_CLOSE_TLS_ERROR);
+  g_object_unref (assert_refused_in_handshake (f, SC_CLOSE_TLS_ERROR));
   assert_knock (f->alice, "reject blocked-fingerprint");
 }
 

@@ -410,11 +410,25 @@ sc_session_verify_peer (gnutls_session_t tls)
   return 0;
 }
 
+/* The owner learns the certificate and its verdict, accepted or not. */
+static void
+post_verified (Worker *w)
+{
+  ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_VERIFIED);
+
+  event->certificate = g_object_ref (w->peer);
+  event->decision = sc_trust_decision_copy (w->decision);
+  sc_session_post (w->session, event);
+}
+
 static void
 handshake_failed (Worker *w,
                   int     ret)
 {
   const char *peer_user = w->peer != NULL ? sc_peer_certificate_get_user_id (w->peer) : NULL;
+
+  if (w->peer != NULL && w->decision != NULL)
+    post_verified (w);
 
   if (w->wrong_peer)
     {
@@ -551,14 +565,7 @@ worker_handshake (Worker *w)
   w->handshake_done = TRUE;
   post_knock (w, w->decision->verdict, sc_reason_to_string (w->decision->reason),
               w->decision->detail);
-
-  {
-    ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_VERIFIED);
-
-    event->certificate = g_object_ref (w->peer);
-    event->decision = sc_trust_decision_copy (w->decision);
-    sc_session_post (w->session, event);
-  }
+  post_verified (w);
 
   return TRUE;
 }
