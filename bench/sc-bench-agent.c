@@ -463,6 +463,7 @@ run_roundtrip (void)
   Receipt receipt = { NULL, FALSE, 0 };
   g_autofree char *failure = NULL;
   gboolean timed_out = FALSE;
+  gint64 budget_ms;
   guint timeout_id;
   GString *result;
   gint64 started;
@@ -500,9 +501,8 @@ run_roundtrip (void)
   g_signal_connect (session, "receipt-received", G_CALLBACK (on_receipt), &receipt);
   /* One deadline for the whole run rather than a timeout source per
    * message, which would add its own cost to every round trip. */
-  timeout_id = g_timeout_add ((guint) MIN ((gint64) WAIT_MS + (gint64) (opt_warmup + opt_count) * 50,
-                                           G_MAXUINT),
-                              on_timeout, &timed_out);
+  budget_ms = (gint64) WAIT_MS + (gint64) (opt_warmup + opt_count) * 50;
+  timeout_id = g_timeout_add ((guint) MIN (budget_ms, G_MAXUINT), on_timeout, &timed_out);
   started = sc_bench_now_ns ();
 
   for (int i = 0; i < opt_warmup + opt_count && failure == NULL; i++)
@@ -578,9 +578,10 @@ on_flood_state (ScSession  *session,
     {
       flood->closed++;
       if (flood->first_failure == NULL)
-        flood->first_failure = g_strdup_printf ("%s: %s",
-                                                sc_close_reason_to_string (sc_session_get_close_reason (session)),
-                                                sc_session_get_close_message (session));
+        flood->first_failure =
+          g_strdup_printf ("%s: %s",
+                           sc_close_reason_to_string (sc_session_get_close_reason (session)),
+                           sc_session_get_close_message (session));
     }
 }
 

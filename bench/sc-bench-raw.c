@@ -30,7 +30,8 @@
 
 /* The same priority string as the user agent (src/core/sc-agent-context.c). */
 #define TLS_PRIORITY \
-  "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:%SERVER_PRECEDENCE"
+  "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:" \
+  "+CHACHA20-POLY1305:%SERVER_PRECEDENCE"
 #define ALPN "sixchat/1"
 #define FINGERPRINT_SIZE 32
 
@@ -45,10 +46,14 @@ static int opt_size = 64;
 
 static const GOptionEntry entries[] = {
   { "address", 0, 0, G_OPTION_ARG_STRING, &opt_address, "Loopback address (::1)", "ADDR" },
-  { "server-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_server_cert, "tls: server certificate", "PEM" },
-  { "server-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_server_key, "tls: server key", "PEM" },
-  { "client-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_client_cert, "tls: client certificate", "PEM" },
-  { "client-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_client_key, "tls: client key", "PEM" },
+  { "server-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_server_cert,
+    "tls: server certificate", "PEM" },
+  { "server-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_server_key,
+    "tls: server key", "PEM" },
+  { "client-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_client_cert,
+    "tls: client certificate", "PEM" },
+  { "client-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_client_key,
+    "tls: client key", "PEM" },
   { "count", 0, 0, G_OPTION_ARG_INT, &opt_count, "Measured handshakes or round trips", "N" },
   { "warmup", 0, 0, G_OPTION_ARG_INT, &opt_warmup, "Unmeasured rounds first", "N" },
   { "size", 0, 0, G_OPTION_ARG_INT, &opt_size, "tcp: bytes of each line, newline included", "N" },
@@ -82,7 +87,8 @@ endpoint_listen (Endpoint    *endpoint,
     }
 
   endpoint->listener = socket (info->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  setsockopt (endpoint->listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (endpoint->listener >= 0)
+    setsockopt (endpoint->listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (endpoint->listener < 0
       || bind (endpoint->listener, info->ai_addr, info->ai_addrlen) < 0
       || listen (endpoint->listener, 128) < 0)
