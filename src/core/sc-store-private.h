@@ -9,8 +9,9 @@ G_BEGIN_DECLS
 
 /* ScStore is one class over several files: sc-store.c (opening, schema,
  * settings, allow and block lists, trust settings), sc-store-issuers.c
- * (trusted issuers and CRLs), sc-store-knocks.c (the knock log) and
- * sc-store-requests.c (contact requests).  This is what they share. */
+ * (trusted issuers and CRLs), sc-store-knocks.c (the knock log),
+ * sc-store-requests.c (contact requests), sc-store-contacts.c (contacts)
+ * and sc-store-async.c (jobs in worker threads).  This is what they share. */
 
 struct _ScStore
 {

@@ -63,6 +63,16 @@ static const char * const migrations[] = {
   "  last_seen       INTEGER NOT NULL,"
   "  attempts        INTEGER NOT NULL,"
   "  state           TEXT NOT NULL);",
+  /* 1 → 2; addresses are newline-separated */
+  "CREATE TABLE contacts ("
+  "  id              INTEGER PRIMARY KEY,"
+  "  name            TEXT NOT NULL,"
+  "  user_id         TEXT UNIQUE NOT NULL,"
+  "  addresses       TEXT NOT NULL,"
+  "  fingerprint     TEXT,"
+  "  certificate_pem TEXT,"
+  "  last_seen       INTEGER NOT NULL,"
+  "  created         INTEGER NOT NULL);",
 };
 
 #define SC_STORE_SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))

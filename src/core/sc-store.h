@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "sc-contact.h"
 #include "sc-trust-policy.h"
 #include "sc-trust-settings.h"
 
@@ -16,7 +17,7 @@ typedef enum
   SC_STORE_ERROR_CORRUPT,    /* not a SixChat database, or damaged (message names the file) */
   SC_STORE_ERROR_NEWER,      /* written by a newer SixChat: schema version unknown */
   SC_STORE_ERROR_IO,         /* a read or write failed (read-only, disk full, busy) */
-  SC_STORE_ERROR_NOT_FOUND,  /* no such entry, issuer, CRL or request */
+  SC_STORE_ERROR_NOT_FOUND,  /* no such entry, issuer, CRL, request or contact */
   SC_STORE_ERROR_INVALID,    /* an argument the store refuses (bad fingerprint, not a CA, …) */
 } ScStoreError;
 
@@ -119,8 +120,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScRequest, sc_request_free)
 G_DECLARE_FINAL_TYPE (ScStore, sc_store, SC, STORE, GObject)
 
 /* The profile database (SQLite, WAL).  Every call is synchronous and may be
- * made from any thread; never call it from a GTK main thread.  Several
- * processes may open the same file (the CLI beside a running agent). */
+ * made from any thread; never call it from a GTK main thread: UI code goes
+ * through sc_store_run_async() (below).  Several processes may open the same
+ * file (the CLI beside a running agent). */
 ScStore         *sc_store_open                 (const char      *path,
                                                 GError         **error);
 const char      *sc_store_get_path             (ScStore         *self);
@@ -216,5 +218,96 @@ gboolean         sc_store_set_request_state    (ScStore         *self,
                                                 gint64           id,
                                                 ScRequestState   state,
                                                 GError         **error);
+
+/* Contacts.  Saving validates the contact (sc_contact_validate()); an id of 0
+ * inserts it and sets its id, any other id updates that row
+ * (SC_STORE_ERROR_NOT_FOUND when it is gone).  Another contact with the same
+ * user ID is SC_STORE_ERROR_INVALID.  In the same transaction the allow list
+ * follows: the contact's fingerprint is pinned (note: its name), and a
+ * fingerprint it no longer has loses its pin unless another contact has it.
+ * Saving sets created (now, when 0) and last-seen (the later of the saved
+ * and the given one) on the contact to what the row holds.  Deleting a
+ * contact removes its pin the same way. */
+gboolean         sc_store_save_contact         (ScStore         *self,
+                                                ScContact       *contact,
+                                                GError         **error);
+gboolean         sc_store_delete_contact       (ScStore         *self,
+                                                gint64           id,
+                                                GError         **error);
+/* Of ScContact, by name (case-insensitively). */
+GPtrArray       *sc_store_list_contacts        (ScStore         *self,
+                                                GError         **error);
+ScContact       *sc_store_get_contact          (ScStore         *self,
+                                                gint64           id,
+                                                GError         **error);
+/* NULL without an error when nobody in the list has that user ID. */
+ScContact       *sc_store_find_contact         (ScStore         *self,
+                                                const char      *user_id,
+                                                GError         **error);
+/* When the contact with that user ID exists: last-seen becomes now, address
+ * (when not NULL) moves to the front of its addresses (at most 5 kept) and
+ * certificate_pem (when not NULL) replaces the one kept.  Succeeds and
+ * changes nothing for a user ID without a contact.  The pin stays as it is. */
+gboolean         sc_store_note_contact_seen    (ScStore         *self,
+                                                const char      *user_id,
+                                                const char      *address,
+                                                const char      *certificate_pem,
+                                                GError         **error);
+
+/* Asynchronous access, for a thread that must not block (the GTK main
+ * thread).  sc_store_run_async() runs job (store, data, cancellable, error)
+ * in a GTask worker thread and calls back on the caller's thread-default
+ * main context; sc_store_run_finish() returns what the job returned.  A
+ * NULL return without an error is a valid result; tell it from a failure by
+ * the error.  result_free frees a result that nobody claims (the call was
+ * cancelled, or finish was never called); data_free frees data once the call
+ * is over.  The job must not touch objects the caller's thread uses (copy
+ * them into data instead).
+ *
+ * Contacts have ready-made wrappers below; everything else (requests,
+ * knocks, allow and block lists, issuers, CRLs, trust settings, settings)
+ * is a job that calls the synchronous function. */
+typedef gpointer (*ScStoreJob) (ScStore       *store,
+                                gpointer       data,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
+void             sc_store_run_async            (ScStore              *self,
+                                                ScStoreJob            job,
+                                                gpointer              data,
+                                                GDestroyNotify        data_free,
+                                                GDestroyNotify        result_free,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+gpointer         sc_store_run_finish           (ScStore              *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
+void             sc_store_list_contacts_async  (ScStore              *self,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+GPtrArray       *sc_store_list_contacts_finish (ScStore              *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);  /* of ScContact */
+/* Saves a copy of contact made now; finish sets id, created and last-seen
+ * on contact itself, on the calling thread. */
+void             sc_store_save_contact_async   (ScStore              *self,
+                                                ScContact            *contact,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+gboolean         sc_store_save_contact_finish  (ScStore              *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+void             sc_store_delete_contact_async (ScStore              *self,
+                                                gint64                id,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+gboolean         sc_store_delete_contact_finish (ScStore             *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 
 G_END_DECLS
