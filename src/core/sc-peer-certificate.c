@@ -27,7 +27,13 @@ struct _ScPeerCertificate
   char *key_description;
   gint64 not_before;
   gint64 not_after;
-  gboolean self_signed;
+  int self_signed;          /* SELF_SIGNED_*, computed on first use */
+};
+
+enum {
+  SELF_SIGNED_UNKNOWN,
+  SELF_SIGNED_YES,
+  SELF_SIGNED_NO,
 };
 
 G_DEFINE_FINAL_TYPE (ScPeerCertificate, sc_peer_certificate, G_TYPE_OBJECT)
@@ -274,7 +280,6 @@ peer_certificate_new (gnutls_x509_crt_t  *crts,
   self->key_description = describe_key (leaf);
   self->not_before = gnutls_x509_crt_get_activation_time (leaf);
   self->not_after = gnutls_x509_crt_get_expiration_time (leaf);
-  self->self_signed = check_self_signed (leaf);
 
   return g_steal_pointer (&self);
 }
@@ -575,9 +580,32 @@ sc_peer_certificate_get_not_after (ScPeerCertificate *self)
 gboolean
 sc_peer_certificate_is_self_signed (ScPeerCertificate *self)
 {
+  int state;
+
   g_return_val_if_fail (SC_IS_PEER_CERTIFICATE (self), FALSE);
 
-  return self->self_signed;
+  /* A signature check costs as much as a good part of a handshake: only
+   * when someone asks, and once (racing threads compute the same answer). */
+  state = g_atomic_int_get (&self->self_signed);
+  if (state == SELF_SIGNED_UNKNOWN)
+    {
+      GBytes *der = g_ptr_array_index (self->ders, 0);
+      gnutls_datum_t datum;
+      gnutls_x509_crt_t leaf = NULL;
+      gsize size;
+
+      datum.data = (unsigned char *) g_bytes_get_data (der, &size);
+      datum.size = (unsigned int) size;
+      state = SELF_SIGNED_NO;
+      if (gnutls_x509_crt_init (&leaf) == 0
+          && gnutls_x509_crt_import (leaf, &datum, GNUTLS_X509_FMT_DER) == 0
+          && check_self_signed (leaf))
+        state = SELF_SIGNED_YES;
+      g_clear_pointer (&leaf, gnutls_x509_crt_deinit);
+      g_atomic_int_set (&self->self_signed, state);
+    }
+
+  return state == SELF_SIGNED_YES;
 }
 
 char *

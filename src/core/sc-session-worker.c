@@ -71,6 +71,7 @@ worker_close (Worker        *w,
               ScCloseReason  reason,
               const char    *format,
               ...) G_GNUC_PRINTF (3, 4);
+static gboolean worker_flush (Worker *w);
 
 static void
 worker_close (Worker        *w,
@@ -563,8 +564,6 @@ worker_handshake (Worker *w)
     }
 
   w->handshake_done = TRUE;
-  post_knock (w, w->decision->verdict, sc_reason_to_string (w->decision->reason),
-              w->decision->detail);
   post_verified (w);
 
   return TRUE;
@@ -725,6 +724,13 @@ handle_message (Worker  *w,
       return;
     }
 
+  /* The receipt goes out before the owner hears of the message. */
+  receipt = sc_frame_new (SC_FRAME_RECEIPT);
+  receipt->id = g_strdup (frame->id);
+  receipt->status = g_strdup ("delivered");
+  queue_frame (w, receipt);
+  worker_flush (w);
+
   if (g_hash_table_add (w->seen_ids, g_strdup (frame->id)))
     {
       ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_MESSAGE);
@@ -734,11 +740,6 @@ handle_message (Worker  *w,
       event->text2 = g_strdup (frame->body);
       sc_session_post (w->session, event);
     }
-
-  receipt = sc_frame_new (SC_FRAME_RECEIPT);
-  receipt->id = g_strdup (frame->id);
-  receipt->status = g_strdup ("delivered");
-  queue_frame (w, receipt);
 }
 
 static void
@@ -988,6 +989,12 @@ worker_loop (Worker *w)
   w->decoder = sc_frame_decoder_new (SC_PROTOCOL_MAX_LINE);
   post_state (w, SC_SESSION_STATE_HELLO);
   send_hello (w);
+
+  /* Our hello leaves first; the knock-log write happens while it travels. */
+  if (!worker_flush (w))
+    return;
+  post_knock (w, w->decision->verdict, sc_reason_to_string (w->decision->reason),
+              w->decision->detail);
 
   for (;;)
     {

@@ -96,7 +96,7 @@ sc_store_add_knock (ScStore        *self,
 
   locker = g_mutex_locker_new (&self->lock);
   return sc_store_begin_write (self, error) &&
-         sc_store_end (self, store_insert_knock (self, knock, error), error);
+         sc_store_end_log (self, store_insert_knock (self, knock, error), error);
 }
 
 static gpointer

@@ -110,6 +110,9 @@ gboolean          sc_store_begin_write           (ScStore         *self,
 gboolean          sc_store_end                   (ScStore         *self,
                                                   gboolean         ok,
                                                   GError         **error);
+gboolean          sc_store_end_log               (ScStore         *self,
+                                                  gboolean         ok,
+                                                  GError         **error);
 
 /* sc_fingerprint_normalize() with its complaint as an SC_STORE_ERROR_INVALID. */
 char             *sc_store_normalize_fingerprint (const char      *text,

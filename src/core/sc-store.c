@@ -290,8 +290,9 @@ sc_store_begin_write (ScStore  *self,
 /* Commits a transaction begun with sc_store_begin_write() or store_begin_read();
  * rolls it back when that fails. */
 static gboolean
-store_commit (ScStore  *self,
-              GError  **error)
+store_commit (ScStore   *self,
+              gboolean   counted,
+              GError   **error)
 {
   if (!store_run (self, "COMMIT", error))
     {
@@ -299,7 +300,7 @@ store_commit (ScStore  *self,
       return FALSE;
     }
 
-  if (sqlite3_total_changes (self->db) != self->changes_at_begin)
+  if (counted && sqlite3_total_changes (self->db) != self->changes_at_begin)
     self->own_commits++;
 
   return TRUE;
@@ -318,7 +319,24 @@ sc_store_end (ScStore   *self,
       return FALSE;
     }
 
-  return store_commit (self, error);
+  return store_commit (self, TRUE, error);
+}
+
+/* Like sc_store_end() for a record of what happened (the knock log): it
+ * leaves the generation alone, so that logging a handshake does not make
+ * every session reload the trust settings. */
+gboolean
+sc_store_end_log (ScStore   *self,
+                  gboolean   ok,
+                  GError   **error)
+{
+  if (!ok)
+    {
+      store_rollback (self);
+      return FALSE;
+    }
+
+  return store_commit (self, FALSE, error);
 }
 
 /* Steps stmt to its end, adding what read_row makes of each row to rows. */

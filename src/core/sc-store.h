@@ -126,7 +126,8 @@ G_DECLARE_FINAL_TYPE (ScStore, sc_store, SC, STORE, GObject)
 ScStore         *sc_store_open                 (const char      *path,
                                                 GError         **error);
 const char      *sc_store_get_path             (ScStore         *self);
-/* Changes whenever a change is committed, by this process or another. */
+/* Changes whenever a change is committed, by this process or another;
+ * this process's own knock-log entries excepted (they change no decision). */
 guint64          sc_store_get_generation       (ScStore         *self);
 
 ScTrustSettings *sc_store_load_trust_settings  (ScStore         *self,

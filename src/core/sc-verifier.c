@@ -1128,8 +1128,9 @@ sc_verifier_verify (ScVerifier        *self,
         fail (result, SC_REASON_BAD_SIGNATURE, "Certificate signature does not verify");
       else
         {
+          /* Issued by itself with a signature that verified just above. */
           result->status = SC_VERIFY_UNKNOWN_ISSUER;
-          result->self_signed = sc_peer_certificate_is_self_signed (chain);
+          result->self_signed = gnutls_x509_crt_check_issuer (v.certs[0], v.certs[0]) != 0;
         }
     }
 
