@@ -21,4 +21,9 @@ GtkWidget *sc_welcome_page_new (ScAccount *account);
  *
  * Signal "identity-ready" (ScIdentity *): the profile now has an identity. */
 
+/* For tests, which cannot drive a native file chooser: the next file the
+ * page would ask for (to open or to save) is file, and no chooser shows. */
+void       sc_welcome_page_set_file_for_testing (ScWelcomePage *self,
+                                                 GFile         *file);
+
 G_END_DECLS
