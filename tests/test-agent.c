@@ -12,6 +12,7 @@
 
 #include <gnutls/gnutls.h>
 
+#include "sc-contact.h"
 #include "sc-test-agent.h"
 #include "sc-test-certs.h"
 #include "sc-test-util.h"
@@ -98,6 +99,25 @@ on_receipt (ScSession  *session,
   g_ptr_array_add (receipts, g_strdup (id));
 }
 
+/* The session thread notes the sighting just after the session opened. */
+static ScContact *
+wait_seen (ScTestPeer *peer,
+           const char *user_id)
+{
+  for (guint tries = 0; tries < 200; tries++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ScContact) contact = sc_store_find_contact (peer->store, user_id, &error);
+
+      g_assert_no_error (error);
+      if (sc_contact_get_last_seen (contact) > 0)
+        return g_steal_pointer (&contact);
+      sc_test_spin (25);
+    }
+
+  g_error ("%s was never noted as seen", user_id);
+}
+
 static void
 test_chat_both_ways (Fixture       *f,
                      gconstpointer  data)
@@ -111,8 +131,16 @@ test_chat_both_ways (Fixture       *f,
   ScSession *answer;
   const ScTrustDecision *decision;
 
+  g_autoptr(ScContact) alice_in_bob = sc_contact_new ("Alice", "alice@example.org");
+  g_autoptr(ScContact) bob_in_alice = sc_contact_new ("Bob", "bob@example.org");
+  g_autoptr(ScContact) seen = NULL;
+
   sc_test_peer_pin (f->alice, f->bob);
   sc_test_peer_pin (f->bob, f->alice);
+  sc_store_save_contact (f->bob->store, alice_in_bob, &error);
+  g_assert_no_error (error);
+  sc_store_save_contact (f->alice->store, bob_in_alice, &error);
+  g_assert_no_error (error);
 
   session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
   g_signal_connect (session, "receipt-received", G_CALLBACK (on_receipt), bob_receipts);
@@ -130,6 +158,14 @@ test_chat_both_ways (Fixture       *f,
   g_assert_cmpstr (sc_session_get_peer_user_id (answer), ==, "bob@example.org");
   g_assert_cmpint (sc_session_get_decision (answer)->reason, ==, SC_REASON_PINNED);
   g_signal_connect (answer, "receipt-received", G_CALLBACK (on_receipt), alice_receipts);
+
+  /* Both contacts were seen; only the dialled address is worth keeping. */
+  seen = wait_seen (f->bob, "alice@example.org");
+  g_assert_cmpstr (sc_contact_get_addresses (seen)[0], ==, f->alice_address);
+  g_assert_nonnull (sc_contact_get_certificate_pem (seen));
+  g_clear_object (&seen);
+  seen = wait_seen (f->alice, "bob@example.org");
+  g_assert_true (sc_contact_get_addresses (seen) == NULL || sc_contact_get_addresses (seen)[0] == NULL);
 
   id1 = sc_session_send_message (session, "Hello Alice ✓", &error);
   g_assert_no_error (error);

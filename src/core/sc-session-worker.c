@@ -610,8 +610,21 @@ release_held (Worker *w)
 static void
 open_session (Worker *w)
 {
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pem = NULL;
+
   post_state (w, SC_SESSION_STATE_OPEN);
   release_held (w);
+  if (!worker_flush (w))
+    return;
+
+  /* A contact's last sighting: the certificate, and for a dial the address
+   * that worked (a caller's source port says nothing about where it listens). */
+  pem = sc_peer_certificate_to_pem (w->peer);
+  if (!sc_store_note_contact_seen (w->store, sc_peer_certificate_get_user_id (w->peer),
+                                   w->incoming ? NULL : w->remote_address, pem, &error))
+    g_warning ("Cannot note that %s was seen: %s",
+               sc_peer_certificate_get_user_id (w->peer), error->message);
 }
 
 /* Frames the owner queued: held until the session is open. */
