@@ -5,6 +5,8 @@
 
 #include "sc-test-ui.h"
 
+static void serve_notifications (void);
+
 void
 sc_test_ui_init (int    *argc,
                  char ***argv)
@@ -19,6 +21,13 @@ sc_test_ui_init (int    *argc,
   g_test_init (argc, argv, NULL);
   gtk_init ();
   adw_init ();
+  serve_notifications ();
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
 }
 
 static gboolean
@@ -238,4 +247,76 @@ sc_test_ui_screenshot (GtkWidget  *widget,
   path = g_build_filename (dir, file, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+/* A notification server on the private bus that takes every notification
+ * and remembers its summary: the app notifies incoming calls whenever its
+ * windows lack the focus, which under Xvfb without a window manager is a
+ * matter of timing, and GLib's warning about a missing server is fatal. */
+
+static GPtrArray *notifications;
+
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.Notifications'>"
+  "    <method name='Notify'>"
+  "      <arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/><arg type='as' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "      <arg type='u' direction='out'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+static void
+on_notify_called (GDBusConnection       *connection,
+                  const char            *sender,
+                  const char            *object_path,
+                  const char            *interface_name,
+                  const char            *method_name,
+                  GVariant              *parameters,
+                  GDBusMethodInvocation *invocation,
+                  gpointer               user_data)
+{
+  static guint32 serial;
+  const char *summary = NULL;
+
+  g_variant_get_child (parameters, 3, "&s", &summary);
+  g_ptr_array_add (notifications, g_strdup (summary));
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", ++serial));
+}
+
+static void
+on_name_acquired (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+serve_notifications (void)
+{
+  static const GDBusInterfaceVTable vtable = { on_notify_called, NULL, NULL, { NULL } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  static gboolean acquired;
+
+  notifications = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", node->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                on_name_acquired, NULL, &acquired, NULL);
+  g_assert_true (sc_test_ui_wait_for (is_true, &acquired, 5000));
+}
+
+GPtrArray *
+sc_test_ui_get_notifications (void)
+{
+  return notifications;
 }

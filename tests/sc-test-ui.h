@@ -11,6 +11,9 @@ G_BEGIN_DECLS
  * private session bus (the ui suite's wrapper starts both). */
 void            sc_test_ui_init          (int            *argc,
                                           char         ***argv);
+/* The summaries of the desktop notifications the app sent (the harness
+ * serves org.freedesktop.Notifications on the private bus). */
+GPtrArray      *sc_test_ui_get_notifications (void);
 /* A registered and activated SixChat for profile_dir, its account loaded
  * (the main window shows the welcome page or the main content). */
 ScApplication  *sc_test_ui_app_new       (const char     *profile_dir);

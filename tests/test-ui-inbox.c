@@ -586,76 +586,11 @@ test_knocks (Fixture       *fixture,
   g_assert_cmpstr (note, ==, "Bob");
 }
 
-/* A notification server on the private bus that takes every notification:
- * the app notifies incoming calls whenever its windows lack the focus,
- * which under Xvfb without a window manager is a matter of timing. */
-
-static const char notifications_xml[] =
-  "<node>"
-  "  <interface name='org.freedesktop.Notifications'>"
-  "    <method name='Notify'>"
-  "      <arg type='s' direction='in'/><arg type='u' direction='in'/>"
-  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "      <arg type='s' direction='in'/><arg type='as' direction='in'/>"
-  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "      <arg type='u' direction='out'/>"
-  "    </method>"
-  "  </interface>"
-  "</node>";
-
-static void
-on_notify_called (GDBusConnection       *connection,
-                  const char            *sender,
-                  const char            *object_path,
-                  const char            *interface_name,
-                  const char            *method_name,
-                  GVariant              *parameters,
-                  GDBusMethodInvocation *invocation,
-                  gpointer               user_data)
-{
-  static guint32 serial;
-
-  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", ++serial));
-}
-
-static void
-on_name_acquired (GDBusConnection *connection,
-                  const char      *name,
-                  gpointer         user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-serve_notifications (void)
-{
-  static const GDBusInterfaceVTable vtable = { on_notify_called, NULL, NULL, { NULL } };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  static gboolean acquired;
-
-  g_assert_no_error (error);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", node->interfaces[0],
-                                     &vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
-                                on_name_acquired, NULL, &acquired, NULL);
-  g_assert_true (sc_test_ui_wait_for (is_true, &acquired, 5000));
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   sc_test_ui_init (&argc, &argv);
-  serve_notifications ();
 
   g_test_add ("/ui/inbox/requests", Fixture, NULL,
               fixture_set_up, test_requests, fixture_tear_down);
