@@ -1,15 +1,929 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "sc-address.h"
+#include "sc-certificate-view.h"
+#include "sc-chat-message.h"
 #include "sc-chat-window.h"
+#include "sc-message-row.h"
+
+/* Our typing state becomes "paused" after this long without a keystroke. */
+#define TYPING_PAUSE_SECONDS 5
+/* Within this many pixels of the end, the transcript follows new messages. */
+#define STICK_TO_BOTTOM_PX 32
 
 struct _ScChatWindow
 {
   AdwApplicationWindow  parent_instance;
+
+  ScAccount            *account;
   ScSession            *session;
+  GSignalGroup         *session_signals;
+  GCancellable         *cancellable;
+
+  /* What this window dialled last (Retry dials it again while no session
+   * has opened yet): NULL for incoming windows until a Reconnect. */
+  char                 *dial_user_id;
+  char                 *dial_address;
+  char                 *dial_error;       /* sc_account_dial() refused the dial */
+  /* Incoming: the first address of the peer's contact, once looked up. */
+  char                 *known_address;
+  char                 *looked_up_user;   /* whose contact known_address is from */
+
+  gboolean              chatting;         /* a session of this window has opened */
+  gboolean              deciding;         /* a contact request decision is being stored */
+  ScTypingState         typing;           /* what we last told the peer */
+  guint                 typing_timeout_id;
+  gboolean              stick_to_bottom;
+
+  GListStore           *messages;
+  GHashTable           *sending;          /* message id → ScChatMessage awaiting a receipt */
+
+  AdwToastOverlay      *toast_overlay;
+  AdwWindowTitle       *window_title;
+  GtkRevealer          *certificate_revealer;
+  ScCertificateView    *certificate_view;
+  GtkStack             *stack;
+  AdwStatusPage        *progress_page;
+  AdwStatusPage        *failure_page;
+  GtkLabel             *failure_detail_label;
+  GtkWidget            *retry_button;
+  AdwStatusPage        *request_page;
+  GtkLabel             *greeting_label;
+  GtkLabel             *state_label;
+  GtkWidget            *reconnect_button;
+  GtkScrolledWindow    *transcript_window;
+  GtkListView          *transcript_view;
+  GtkRevealer          *typing_revealer;
+  GtkLabel             *typing_label;
+  GtkTextView          *entry_view;
 };
 
 G_DEFINE_FINAL_TYPE (ScChatWindow, sc_chat_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* Names */
+
+static const char *
+peer_user_id (ScChatWindow *self)
+{
+  ScPeerCertificate *certificate;
+
+  if (self->session == NULL)
+    return self->dial_user_id;
+  if (sc_session_get_peer_user_id (self->session) != NULL)
+    return sc_session_get_peer_user_id (self->session);
+  certificate = sc_session_get_peer_certificate (self->session);
+  if (certificate != NULL && sc_peer_certificate_get_user_id (certificate) != NULL)
+    return sc_peer_certificate_get_user_id (certificate);
+  if (sc_session_get_dialled_user_id (self->session) != NULL)
+    return sc_session_get_dialled_user_id (self->session);
+
+  return self->dial_user_id;
+}
+
+/* The peer's name for people: from the hello, else the certificate, else
+ * the user ID. */
+static const char *
+peer_name (ScChatWindow *self)
+{
+  ScPeerCertificate *certificate;
+  const char *user_id;
+
+  if (self->session != NULL && sc_session_get_peer_name (self->session) != NULL
+      && *sc_session_get_peer_name (self->session) != '\0')
+    return sc_session_get_peer_name (self->session);
+
+  certificate = self->session != NULL ? sc_session_get_peer_certificate (self->session) : NULL;
+  if (certificate != NULL && sc_peer_certificate_get_name (certificate) != NULL)
+    return sc_peer_certificate_get_name (certificate);
+
+  user_id = peer_user_id (self);
+  return user_id != NULL ? user_id : _("Unknown Peer");
+}
+
+static char *
+dial_host (ScChatWindow *self)
+{
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (self->dial_address == NULL
+      || !sc_address_parse (self->dial_address, SC_PROTOCOL_DEFAULT_PORT, &host, &port, NULL))
+    return g_strdup (self->dial_address);
+
+  return g_steal_pointer (&host);
+}
+
+/* Where the failure happened: the address being tried, else the one typed. */
+static const char *
+failure_address (ScChatWindow *self)
+{
+  const char *remote = sc_session_get_remote_address (self->session);
+
+  return remote != NULL ? remote : self->dial_address;
+}
+
+/* Reconnecting */
+
+static char *
+with_port (const char *host,
+           guint16     port)
+{
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", host, port);
+
+  return g_strdup_printf ("%s:%u", host, port);
+}
+
+/* Where Reconnect dials, and why there: see reconnect_tooltip(). */
+static char *
+reconnect_address (ScChatWindow *self)
+{
+  const char *remote = self->session != NULL ? sc_session_get_remote_address (self->session) : NULL;
+  g_autofree char *host = NULL;
+  guint16 port;
+
+  if (!self->chatting)
+    return g_strdup (self->dial_address);
+
+  if (!sc_session_is_incoming (self->session))
+    return g_strdup (remote != NULL ? remote : self->dial_address);
+
+  if (self->known_address != NULL)
+    return g_strdup (self->known_address);
+
+  /* They called from a port of their own; they listen on the default one. */
+  if (remote == NULL || !sc_address_parse (remote, SC_PROTOCOL_DEFAULT_PORT, &host, &port, NULL))
+    return NULL;
+
+  return with_port (host, SC_PROTOCOL_DEFAULT_PORT);
+}
+
+static char *
+reconnect_tooltip (ScChatWindow *self,
+                   const char   *address)
+{
+  if (address == NULL)
+    return NULL;
+
+  if (!self->chatting || !sc_session_is_incoming (self->session))
+    return g_strdup_printf (_("Calls %s at %s"), peer_user_id (self), address);
+
+  if (self->known_address != NULL)
+    return g_strdup_printf (_("Calls %s at %s, the address in your contacts"),
+                            peer_user_id (self), address);
+
+  return g_strdup_printf (_("Calls %s at %s: they called you from another port, so this "
+                            "assumes they listen on the default port %u"),
+                          peer_user_id (self), address, SC_PROTOCOL_DEFAULT_PORT);
+}
+
+static gboolean
+can_reconnect (ScChatWindow *self)
+{
+  ScCloseReason reason;
+
+  if (self->session == NULL)
+    return FALSE;
+  if (sc_session_get_state (self->session) != SC_SESSION_STATE_CLOSED)
+    return FALSE;
+  if (peer_user_id (self) == NULL)
+    return FALSE;
+
+  if (!self->chatting)
+    return self->dial_address != NULL;
+
+  /* We said no to them: calling them back would make no sense. */
+  reason = sc_session_get_close_reason (self->session);
+  if (sc_session_is_incoming (self->session)
+      && (reason == SC_CLOSE_DECLINED || reason == SC_CLOSE_BLOCKED))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* What a close means for people */
+
+static void
+describe_close (ScChatWindow  *self,
+                char         **title,
+                char         **description,
+                gboolean      *show_detail)
+{
+  ScSession *session = self->session;
+  gboolean incoming = sc_session_is_incoming (session);
+  const ScTrustDecision *decision = sc_session_get_decision (session);
+  ScPeerCertificate *certificate = sc_session_get_peer_certificate (session);
+  const char *name = peer_name (self);
+  const char *user = peer_user_id (self);
+
+  *show_detail = FALSE;
+
+  switch (sc_session_get_close_reason (session))
+    {
+    case SC_CLOSE_LOCAL:
+      *title = g_strdup (_("Chat Closed"));
+      *description = g_strdup (_("You closed the chat."));
+      break;
+
+    case SC_CLOSE_PEER_BYE:
+      *title = g_strdup (_("Chat Ended"));
+      *description = g_strdup_printf (_("%s ended the chat."), name);
+      break;
+
+    case SC_CLOSE_PEER_GONE:
+      *title = g_strdup (_("Connection Lost"));
+      *description = g_strdup_printf (_("The connection to %s was lost without a goodbye."), name);
+      break;
+
+    case SC_CLOSE_REFUSED:
+      *title = g_strdup (_("Nobody Is Listening"));
+      *description = g_strdup_printf (_("Nobody is listening at %s: SixChat may not be running "
+                                        "there, or it listens on another port."),
+                                      failure_address (self));
+      break;
+
+    case SC_CLOSE_UNREACHABLE:
+      {
+        g_autofree char *host = dial_host (self);
+
+        *title = g_strdup (_("Cannot Reach the Address"));
+        *description = g_strdup_printf (_("%s cannot be reached: the name does not resolve or "
+                                          "there is no route to it."),
+                                        host != NULL ? host : failure_address (self));
+        *show_detail = TRUE;
+      }
+      break;
+
+    case SC_CLOSE_TIMEOUT:
+      *title = g_strdup (_("No Answer"));
+      *description = g_strdup_printf (_("%s did not answer in time: a firewall may drop the "
+                                        "connection, or the computer is offline."),
+                                      failure_address (self));
+      *show_detail = TRUE;
+      break;
+
+    case SC_CLOSE_TLS_ERROR:
+      if (!incoming && decision != NULL && decision->verdict != SC_VERDICT_REJECT)
+        {
+          /* We accepted them; they refused us. */
+          *title = g_strdup (_("Your Certificate Was Refused"));
+          *description = g_strdup_printf (_("%s refused your certificate: they may have blocked "
+                                            "you, or they do not accept strangers."),
+                                          name);
+        }
+      else
+        {
+          *title = g_strdup (_("Secure Connection Failed"));
+          *description = g_strdup (_("The TLS handshake failed, so no secure connection "
+                                     "could be made."));
+        }
+      *show_detail = TRUE;
+      break;
+
+    case SC_CLOSE_REJECTED:
+      *title = g_strdup (_("Certificate Rejected"));
+      if (decision != NULL)
+        *description = g_strdup_printf (_("You did not accept the certificate of %s. %s"),
+                                        user != NULL ? user : name, decision->detail);
+      else
+        *description = g_strdup_printf (_("You did not accept the certificate of %s."),
+                                        user != NULL ? user : name);
+      break;
+
+    case SC_CLOSE_WRONG_PEER:
+      *title = g_strdup (_("Someone Else Answered"));
+      *description = g_strdup_printf (_("You dialled %s but %s answered: the address belongs "
+                                        "to someone else now, or somebody is in between."),
+                                      sc_session_get_dialled_user_id (session),
+                                      certificate != NULL && sc_peer_certificate_get_user_id (certificate) != NULL
+                                      ? sc_peer_certificate_get_user_id (certificate)
+                                      : _("someone without a user ID"));
+      break;
+
+    case SC_CLOSE_DECLINED:
+      *title = g_strdup (_("Request Declined"));
+      *description = incoming
+                     ? g_strdup_printf (_("You declined the contact request of %s."), name)
+                     : g_strdup_printf (_("%s declined your contact request."), name);
+      break;
+
+    case SC_CLOSE_BLOCKED:
+      *title = g_strdup (_("Blocked"));
+      *description = g_strdup_printf (_("You blocked %s: their calls are refused from now on."),
+                                      user != NULL ? user : name);
+      break;
+
+    case SC_CLOSE_PROTOCOL_ERROR:
+      *title = g_strdup (_("Protocol Error"));
+      *description = g_strdup_printf (_("The conversation with %s broke the SixChat protocol."),
+                                      name);
+      *show_detail = TRUE;
+      break;
+
+    case SC_CLOSE_BUSY:
+      *title = g_strdup (_("Busy"));
+      *description = g_strdup (_("Too many chats at once: try again later."));
+      break;
+
+    case SC_CLOSE_IO_ERROR:
+    case SC_CLOSE_NONE:
+    default:
+      *title = g_strdup (_("Connection Failed"));
+      *description = g_strdup (_("Reading from or writing to the connection failed."));
+      *show_detail = TRUE;
+      break;
+    }
+}
+
+/* The stage a session is at, while it connects. */
+static char *
+describe_stage (ScChatWindow *self)
+{
+  switch (sc_session_get_state (self->session))
+    {
+    case SC_SESSION_STATE_RESOLVING:
+      {
+        g_autofree char *host = dial_host (self);
+
+        return g_strdup_printf (_("Resolving %s…"), host != NULL ? host : peer_user_id (self));
+      }
+    case SC_SESSION_STATE_CONNECTING:
+      return g_strdup_printf (_("Connecting to %s…"), sc_session_get_remote_address (self->session));
+    case SC_SESSION_STATE_HANDSHAKING:
+      return g_strdup (_("TLS handshake…"));
+    case SC_SESSION_STATE_HELLO:
+      return g_strdup (_("Verifying the certificate…"));
+    case SC_SESSION_STATE_PENDING:
+      return g_strdup_printf (_("Waiting for %s to accept your request…"), peer_name (self));
+    case SC_SESSION_STATE_OPEN:
+      return g_strdup_printf (_("Connected to %s"), sc_session_get_remote_address (self->session));
+    case SC_SESSION_STATE_CLOSED:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Showing the state */
+
+static void
+update_typing_label (ScChatWindow *self)
+{
+  ScTypingState state = SC_TYPING_IDLE;
+  g_autofree char *text = NULL;
+
+  if (self->session != NULL && sc_session_get_state (self->session) == SC_SESSION_STATE_OPEN)
+    state = sc_session_get_peer_typing (self->session);
+
+  if (state == SC_TYPING_ACTIVE)
+    text = g_strdup_printf (_("%s is typing…"), peer_name (self));
+  else if (state == SC_TYPING_PAUSED)
+    text = g_strdup_printf (_("%s stopped typing"), peer_name (self));
+
+  if (text != NULL)
+    gtk_label_set_label (self->typing_label, text);
+  gtk_revealer_set_reveal_child (self->typing_revealer, text != NULL);
+}
+
+static void
+update_actions (ScChatWindow *self)
+{
+  ScSessionState state = self->session != NULL ? sc_session_get_state (self->session)
+                                               : SC_SESSION_STATE_CLOSED;
+  gboolean request = self->session != NULL && sc_session_is_incoming (self->session)
+                     && state == SC_SESSION_STATE_PENDING
+                     && sc_session_get_request_id (self->session) > 0
+                     && !self->deciding;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.send", state == SC_SESSION_STATE_OPEN);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.reconnect", can_reconnect (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.accept", request);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.decline", request);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.block", request);
+}
+
+static void
+show_chat_state (ScChatWindow *self)
+{
+  ScSessionState state = sc_session_get_state (self->session);
+  gboolean open = state == SC_SESSION_STATE_OPEN;
+  g_autofree char *text = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *tooltip = NULL;
+
+  if (state == SC_SESSION_STATE_CLOSED)
+    {
+      g_autofree char *title = NULL;
+      g_autofree char *description = NULL;
+      gboolean show_detail;
+
+      describe_close (self, &title, &description, &show_detail);
+      text = g_steal_pointer (&description);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label),
+                                   sc_session_get_close_message (self->session));
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
+    }
+  else
+    {
+      text = describe_stage (self);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_label), NULL);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
+    }
+
+  gtk_label_set_label (self->state_label, text);
+
+  address = can_reconnect (self) ? reconnect_address (self) : NULL;
+  tooltip = reconnect_tooltip (self, address);
+  gtk_widget_set_visible (self->reconnect_button, address != NULL);
+  gtk_widget_set_tooltip_text (self->reconnect_button, tooltip);
+  /* The entry takes part only while the session is open, and takes the
+   * focus whenever it opens. */
+  if (open != gtk_widget_get_sensitive (GTK_WIDGET (self->entry_view)))
+    {
+      gtk_text_view_set_editable (self->entry_view, open);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->entry_view), open);
+      if (open)
+        gtk_widget_grab_focus (GTK_WIDGET (self->entry_view));
+    }
+}
+
+static void
+show_failure (ScChatWindow *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *description = NULL;
+  gboolean show_detail;
+
+  describe_close (self, &title, &description, &show_detail);
+
+  /* The caller gave up before we decided: the request waits in the list. */
+  if (sc_session_is_incoming (self->session) && sc_session_get_request_id (self->session) > 0)
+    {
+      ScCloseReason reason = sc_session_get_close_reason (self->session);
+
+      if (reason != SC_CLOSE_DECLINED && reason != SC_CLOSE_BLOCKED)
+        {
+          g_autofree char *hint = g_strdup_printf ("%s %s", description,
+                                                   _("Their contact request stays under Requests "
+                                                     "in the main window."));
+
+          g_free (description);
+          description = g_steal_pointer (&hint);
+        }
+    }
+
+  adw_status_page_set_title (self->failure_page, title);
+  adw_status_page_set_description (self->failure_page, description);
+  gtk_label_set_label (self->failure_detail_label,
+                       show_detail ? sc_session_get_close_message (self->session) : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->failure_detail_label),
+                          show_detail && sc_session_get_close_message (self->session) != NULL);
+  gtk_widget_set_visible (self->retry_button, can_reconnect (self));
+  gtk_stack_set_visible_child_name (self->stack, "failure");
+}
+
+static void
+show_request (ScChatWindow *self)
+{
+  const char *greeting = sc_session_get_greeting (self->session);
+  g_autofree char *title = g_strdup_printf (_("%s Asks to Chat"), peer_name (self));
+
+  adw_status_page_set_title (self->request_page, title);
+  adw_status_page_set_description (self->request_page,
+                                   _("You have not chatted before. Check the certificate above: "
+                                     "Accept pins it, so they can call you again."));
+  gtk_label_set_label (self->greeting_label, greeting);
+  gtk_widget_set_visible (GTK_WIDGET (self->greeting_label), greeting != NULL && *greeting != '\0');
+  gtk_stack_set_visible_child_name (self->stack, "request");
+}
+
+static void
+update (ScChatWindow *self)
+{
+  ScSessionState state;
+  ScPeerCertificate *certificate;
+
+  update_actions (self);
+
+  if (self->session == NULL)
+    {
+      /* sc_account_dial() refused to dial at all. */
+      adw_status_page_set_title (self->failure_page, _("Cannot Connect"));
+      adw_status_page_set_description (self->failure_page, self->dial_error);
+      gtk_widget_set_visible (GTK_WIDGET (self->failure_detail_label), FALSE);
+      gtk_widget_set_visible (self->retry_button, FALSE);
+      gtk_stack_set_visible_child_name (self->stack, "failure");
+      return;
+    }
+
+  state = sc_session_get_state (self->session);
+  certificate = sc_session_get_peer_certificate (self->session);
+
+  gtk_window_set_title (GTK_WINDOW (self), peer_name (self));
+  adw_window_title_set_subtitle (self->window_title, peer_user_id (self));
+
+  sc_certificate_view_set_certificate (self->certificate_view, certificate,
+                                       sc_session_get_decision (self->session));
+  gtk_revealer_set_reveal_child (self->certificate_revealer, certificate != NULL);
+
+  if (!self->chatting && state == SC_SESSION_STATE_OPEN)
+    {
+      self->chatting = TRUE;
+      gtk_stack_set_visible_child_name (self->stack, "chat");
+    }
+
+  if (self->chatting)
+    show_chat_state (self);
+  else if (state == SC_SESSION_STATE_CLOSED)
+    {
+      show_failure (self);
+    }
+  else if (state == SC_SESSION_STATE_PENDING && sc_session_is_incoming (self->session))
+    {
+      show_request (self);
+    }
+  else
+    {
+      g_autofree char *stage = describe_stage (self);
+
+      adw_status_page_set_title (self->progress_page, stage);
+      adw_status_page_set_description (self->progress_page,
+                                       state == SC_SESSION_STATE_PENDING
+                                       ? _("They see your certificate and decide whether to "
+                                           "accept it. This window opens the chat when they do.")
+                                       : NULL);
+      gtk_stack_set_visible_child_name (self->stack, "progress");
+    }
+
+  update_typing_label (self);
+}
+
+/* The peer's contact, for Reconnect */
+
+static gpointer
+find_contact_address_job (ScStore       *store,
+                          gpointer       data,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(ScContact) contact = sc_store_find_contact (store, data, error);
+  const char * const *addresses;
+
+  if (contact == NULL)
+    return NULL;
+
+  addresses = sc_contact_get_addresses (contact);
+  return g_strdup (addresses[0]);
+}
+
+static void
+on_contact_address (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(ScChatWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = sc_store_run_finish (SC_STORE (source), result, &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (error != NULL)
+    g_debug ("Cannot look up the contact of %s: %s", self->looked_up_user, error->message);
+
+  g_free (self->known_address);
+  self->known_address = g_steal_pointer (&address);
+  update (self);
+}
+
+static void
+look_up_contact (ScChatWindow *self)
+{
+  const char *user_id = sc_session_get_peer_user_id (self->session);
+  ScStore *store = sc_account_get_store (self->account);
+
+  if (!sc_session_is_incoming (self->session) || user_id == NULL || store == NULL
+      || g_strcmp0 (user_id, self->looked_up_user) == 0)
+    return;
+
+  g_free (self->looked_up_user);
+  self->looked_up_user = g_strdup (user_id);
+  sc_store_run_async (store, find_contact_address_job, g_strdup (user_id), g_free, g_free,
+                      self->cancellable, on_contact_address, g_object_ref (self));
+}
+
+/* The transcript */
+
+static void
+fail_unsent (ScChatWindow *self)
+{
+  GHashTableIter iter;
+  gpointer message;
+
+  g_hash_table_iter_init (&iter, self->sending);
+  while (g_hash_table_iter_next (&iter, NULL, &message))
+    sc_chat_message_set_state (message, SC_CHAT_MESSAGE_FAILED);
+  g_hash_table_remove_all (self->sending);
+}
+
+static void
+append_message (ScChatWindow  *self,
+                ScChatMessage *message)
+{
+  guint position = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+
+  g_list_store_append (self->messages, message);
+
+  if (self->stick_to_bottom || sc_chat_message_get_own (message))
+    gtk_widget_activate_action (GTK_WIDGET (self->transcript_view), "list.scroll-to-item",
+                                "u", position);
+}
+
+static void
+on_transcript_scrolled (GtkAdjustment *adjustment,
+                        ScChatWindow  *self)
+{
+  double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  self->stick_to_bottom = gtk_adjustment_get_value (adjustment) >= bottom - STICK_TO_BOTTOM_PX;
+}
+
+static void
+on_message_received (ScSession    *session,
+                     const char   *id,
+                     gint64        time,
+                     const char   *body,
+                     ScChatWindow *self)
+{
+  g_autoptr(ScChatMessage) message = sc_chat_message_new (id, body, time, SC_CHAT_MESSAGE_RECEIVED);
+
+  append_message (self, message);
+}
+
+static void
+on_receipt_received (ScSession    *session,
+                     const char   *id,
+                     ScChatWindow *self)
+{
+  ScChatMessage *message = g_hash_table_lookup (self->sending, id);
+
+  if (message == NULL)
+    return;
+
+  sc_chat_message_set_state (message, SC_CHAT_MESSAGE_DELIVERED);
+  g_hash_table_remove (self->sending, id);
+}
+
+/* Our typing state */
+
+static void
+set_typing (ScChatWindow  *self,
+            ScTypingState  state)
+{
+  if (state != SC_TYPING_ACTIVE)
+    g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
+
+  if (self->typing == state)
+    return;
+
+  self->typing = state;
+  if (self->session != NULL && sc_session_get_state (self->session) == SC_SESSION_STATE_OPEN)
+    sc_session_set_typing (self->session, state);
+}
+
+static gboolean
+on_typing_timeout (gpointer user_data)
+{
+  ScChatWindow *self = user_data;
+
+  self->typing_timeout_id = 0;
+  set_typing (self, SC_TYPING_PAUSED);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_entry_changed (GtkTextBuffer *buffer,
+                  ScChatWindow  *self)
+{
+  if (gtk_text_buffer_get_char_count (buffer) == 0)
+    {
+      set_typing (self, SC_TYPING_IDLE);
+      return;
+    }
+
+  set_typing (self, SC_TYPING_ACTIVE);
+  g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
+  self->typing_timeout_id = g_timeout_add_seconds (TYPING_PAUSE_SECONDS, on_typing_timeout, self);
+}
+
+static gboolean
+on_entry_key_pressed (GtkEventControllerKey *controller,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      ScChatWindow          *self)
+{
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return GDK_EVENT_PROPAGATE;
+
+  /* Shift+Enter: a new line, by the text view itself. */
+  if (state & GDK_SHIFT_MASK)
+    return GDK_EVENT_PROPAGATE;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "chat.send", NULL);
+  return GDK_EVENT_STOP;
+}
+
+/* The session */
+
+static void
+on_session_closed (ScSession     *session,
+                   ScCloseReason  reason,
+                   const char    *message,
+                   ScChatWindow  *self)
+{
+  fail_unsent (self);
+  g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
+  self->typing = SC_TYPING_IDLE;
+  update (self);
+}
+
+static void
+on_session_changed (ScChatWindow *self)
+{
+  look_up_contact (self);
+  update (self);
+}
+
+static void
+set_session (ScChatWindow *self,
+             ScSession    *session)
+{
+  if (!g_set_object (&self->session, session))
+    return;
+
+  fail_unsent (self);
+  g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
+  self->typing = SC_TYPING_IDLE;
+  g_signal_group_set_target (self->session_signals, session);
+
+  if (session != NULL)
+    look_up_contact (self);
+  update (self);
+}
+
+static void
+dial (ScChatWindow *self,
+      const char   *user_id,
+      const char   *address)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScSession) session = NULL;
+
+  if (user_id != self->dial_user_id)
+    {
+      g_free (self->dial_user_id);
+      self->dial_user_id = g_strdup (user_id);
+    }
+  if (address != self->dial_address)
+    {
+      g_free (self->dial_address);
+      self->dial_address = g_strdup (address);
+    }
+
+  session = sc_account_dial (self->account, user_id, address, &error);
+
+  if (session == NULL)
+    {
+      g_free (self->dial_error);
+      self->dial_error = g_strdup (error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      if (self->session == NULL)
+        update (self);
+      return;
+    }
+
+  set_session (self, session);
+}
+
+/* Actions */
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ScChatWindow *self = SC_CHAT_WINDOW (widget);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->entry_view);
+  g_autoptr(ScChatMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+  if (*text == '\0')
+    return;
+
+  id = sc_session_send_message (self->session, text, &error);
+  if (id == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+
+  message = sc_chat_message_new (id, text, g_get_real_time () / 1000, SC_CHAT_MESSAGE_SENDING);
+  g_hash_table_insert (self->sending, g_strdup (id), g_object_ref (message));
+  append_message (self, message);
+  gtk_text_buffer_set_text (buffer, "", 0);
+}
+
+static void
+reconnect_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ScChatWindow *self = SC_CHAT_WINDOW (widget);
+  g_autofree char *user_id = g_strdup (peer_user_id (self));
+  g_autofree char *address = reconnect_address (self);
+
+  if (user_id == NULL || address == NULL)
+    return;
+
+  dial (self, user_id, address);
+}
+
+static void
+on_decided (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ScChatWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  sc_user_agent_decide_request_finish (SC_USER_AGENT (source), result, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  self->deciding = FALSE;
+  if (error != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+  update (self);
+}
+
+static void
+decide (ScChatWindow   *self,
+        ScRequestState  state)
+{
+  ScUserAgent *agent = sc_account_get_agent (self->account);
+
+  if (agent == NULL || self->session == NULL || sc_session_get_request_id (self->session) <= 0)
+    return;
+
+  self->deciding = TRUE;
+  update_actions (self);
+  sc_user_agent_decide_request_async (agent, sc_session_get_request_id (self->session), state,
+                                      self->cancellable, on_decided, g_object_ref (self));
+}
+
+static void
+accept_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  decide (SC_CHAT_WINDOW (widget), SC_REQUEST_ACCEPTED);
+}
+
+static void
+decline_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  decide (SC_CHAT_WINDOW (widget), SC_REQUEST_DECLINED);
+}
+
+static void
+block_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  decide (SC_CHAT_WINDOW (widget), SC_REQUEST_BLOCKED);
+}
+
+/* Construction */
+
+static ScChatWindow *
+chat_window_new (AdwApplication *application,
+                 ScAccount      *account)
+{
+  ScChatWindow *self = g_object_new (SC_TYPE_CHAT_WINDOW, "application", application, NULL);
+
+  self->account = g_object_ref (account);
+  return self;
+}
 
 ScChatWindow *
 sc_chat_window_new_outgoing (AdwApplication *application,
@@ -17,9 +931,17 @@ sc_chat_window_new_outgoing (AdwApplication *application,
                              const char     *user_id,
                              const char     *address)
 {
-  ScChatWindow *self = g_object_new (SC_TYPE_CHAT_WINDOW, "application", application, NULL);
+  ScChatWindow *self;
 
-  self->session = sc_account_dial (account, user_id, address, NULL);
+  g_return_val_if_fail (ADW_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (SC_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+  g_return_val_if_fail (address != NULL, NULL);
+
+  self = chat_window_new (application, account);
+  gtk_window_set_title (GTK_WINDOW (self), user_id);
+  dial (self, user_id, address);
+
   return self;
 }
 
@@ -28,32 +950,130 @@ sc_chat_window_new_incoming (AdwApplication *application,
                              ScAccount      *account,
                              ScSession      *session)
 {
-  ScChatWindow *self = g_object_new (SC_TYPE_CHAT_WINDOW, "application", application, NULL);
+  ScChatWindow *self;
 
-  self->session = g_object_ref (session);
+  g_return_val_if_fail (ADW_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (SC_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (SC_IS_SESSION (session), NULL);
+
+  self = chat_window_new (application, account);
+  set_session (self, session);
+
   return self;
 }
 
 ScSession *
 sc_chat_window_get_session (ScChatWindow *self)
 {
+  g_return_val_if_fail (SC_IS_CHAT_WINDOW (self), NULL);
   return self->session;
 }
 
 static void
 sc_chat_window_dispose (GObject *object)
 {
-  g_clear_object (&SC_CHAT_WINDOW (object)->session);
+  ScChatWindow *self = SC_CHAT_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
+
+  /* Closing the window ends the chat (and leaves a request undecided). */
+  if (self->session != NULL && sc_session_get_state (self->session) != SC_SESSION_STATE_CLOSED)
+    sc_session_close (self->session);
+  if (self->session_signals != NULL)
+    g_signal_group_set_target (self->session_signals, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SC_TYPE_CHAT_WINDOW);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->account);
+  g_clear_pointer (&self->sending, g_hash_table_unref);
+
   G_OBJECT_CLASS (sc_chat_window_parent_class)->dispose (object);
+}
+
+static void
+sc_chat_window_finalize (GObject *object)
+{
+  ScChatWindow *self = SC_CHAT_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->dial_user_id);
+  g_free (self->dial_address);
+  g_free (self->dial_error);
+  g_free (self->known_address);
+  g_free (self->looked_up_user);
+
+  G_OBJECT_CLASS (sc_chat_window_parent_class)->finalize (object);
 }
 
 static void
 sc_chat_window_class_init (ScChatWindowClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = sc_chat_window_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sc_chat_window_dispose;
+  object_class->finalize = sc_chat_window_finalize;
+
+  g_type_ensure (SC_TYPE_CERTIFICATE_VIEW);
+  g_type_ensure (SC_TYPE_CHAT_MESSAGE);
+  g_type_ensure (SC_TYPE_MESSAGE_ROW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/sixchat/SixChat/sc-chat-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, messages);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, certificate_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, certificate_view);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, progress_page);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, failure_page);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, failure_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, request_page);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, greeting_label);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, state_label);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, reconnect_button);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, transcript_window);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, transcript_view);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, typing_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, typing_label);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, entry_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_key_pressed);
+
+  gtk_widget_class_install_action (widget_class, "chat.send", NULL, send_action);
+  gtk_widget_class_install_action (widget_class, "chat.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_action (widget_class, "chat.accept", NULL, accept_action);
+  gtk_widget_class_install_action (widget_class, "chat.decline", NULL, decline_action);
+  gtk_widget_class_install_action (widget_class, "chat.block", NULL, block_action);
 }
 
 static void
 sc_chat_window_init (ScChatWindow *self)
 {
+  GtkAdjustment *vadjustment;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->sending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->stick_to_bottom = TRUE;
+
+  self->session_signals = g_signal_group_new (SC_TYPE_SESSION);
+  g_signal_group_connect_swapped (self->session_signals, "notify", G_CALLBACK (on_session_changed), self);
+  g_signal_group_connect (self->session_signals, "message-received",
+                          G_CALLBACK (on_message_received), self);
+  g_signal_group_connect (self->session_signals, "receipt-received",
+                          G_CALLBACK (on_receipt_received), self);
+  g_signal_group_connect (self->session_signals, "closed", G_CALLBACK (on_session_closed), self);
+
+  vadjustment = gtk_scrolled_window_get_vadjustment (self->transcript_window);
+  g_signal_connect_object (vadjustment, "value-changed", G_CALLBACK (on_transcript_scrolled), self, 0);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->entry_view), "changed",
+                           G_CALLBACK (on_entry_changed), self, 0);
+
+  update_actions (self);
 }
