@@ -1,0 +1,1109 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Chat windows against a real peer on ::1: incoming chats and contact
+ * requests, Connect-to-User with its stages and failures, the Connect
+ * dialog. */
+#include "config.h"
+
+#include "sc-certificate-view.h"
+#include "sc-chat-message.h"
+#include "sc-chat-window.h"
+#include "sc-connect-dialog.h"
+#include "sc-profile.h"
+#include "sc-test-agent.h"
+#include "sc-test-ui.h"
+#include "sc-test-util.h"
+
+typedef enum
+{
+  ALICE_PINS_BOB = 1 << 0,
+  ALICE_BLOCKS_BOB = 1 << 1,
+  BOB_PINS_ALICE = 1 << 2,
+} Setup;
+
+typedef struct
+{
+  char          *dir;
+  char          *alice_profile;
+  char          *alice_address;   /* where the app listens: "[::1]:PORT" */
+  char          *alice_fingerprint;
+  ScTestPeer    *bob;
+  ScApplication *app;
+} Fixture;
+
+/* Alice is the app; Bob an in-process peer. */
+static void
+fixture_set_up (Fixture *f,
+                Setup    setup)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScIdentity) alice = NULL;
+  g_autoptr(ScStore) store = NULL;
+  const char *bob_fingerprint;
+  ScUserAgent *agent;
+
+  f->dir = sc_test_dir_new ("sixchat-ui-chat");
+  f->alice_profile = g_build_filename (f->dir, "alice", NULL);
+  alice = sc_identity_create (f->alice_profile, "Alice", "alice@example.org",
+                              SC_IDENTITY_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  f->alice_fingerprint = g_strdup (sc_identity_get_fingerprint (alice));
+  f->bob = sc_test_peer_new (f->dir, "Bob", "bob@example.org");
+  bob_fingerprint = sc_identity_get_fingerprint (f->bob->identity);
+
+  /* Before the app loads: listen on loopback, on a free port. */
+  store = sc_profile_open_store (f->alice_profile, &error);
+  g_assert_no_error (error);
+  sc_store_set_setting (store, "listen-address", "::1", &error);
+  g_assert_no_error (error);
+  sc_store_set_setting (store, "listen-port", "0", &error);
+  g_assert_no_error (error);
+  if (setup & ALICE_PINS_BOB)
+    sc_store_add_entry (store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, bob_fingerprint, NULL, &error);
+  g_assert_no_error (error);
+  if (setup & ALICE_BLOCKS_BOB)
+    sc_store_add_entry (store, SC_LIST_BLOCK, SC_ENTRY_FINGERPRINT, bob_fingerprint, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  if (setup & BOB_PINS_ALICE)
+    sc_store_add_entry (f->bob->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, f->alice_fingerprint,
+                        NULL, &error);
+  g_assert_no_error (error);
+
+  f->app = sc_test_ui_app_new (f->alice_profile);
+  agent = sc_account_get_agent (sc_application_get_account (f->app));
+  g_assert_nonnull (agent);
+  g_assert_true (sc_user_agent_is_listening (agent));
+  f->alice_address = g_strdup_printf ("[::1]:%u", sc_user_agent_get_port (agent));
+}
+
+static void
+fixture_tear_down (Fixture *f)
+{
+  sc_test_ui_app_free (f->app);
+  g_clear_pointer (&f->bob, sc_test_peer_free);
+  g_free (f->alice_address);
+  g_free (f->alice_fingerprint);
+  g_free (f->alice_profile);
+  sc_test_dir_free (g_steal_pointer (&f->dir));
+}
+
+/* Looking at the window */
+
+static GtkWidget *
+find (GtkWidget  *root,
+      GType       type,
+      const char *name)
+{
+  GtkWidget *widget = sc_test_ui_find (root, type, name);
+
+  g_assert_nonnull (widget);
+  return widget;
+}
+
+static const char *
+label_text (GtkWidget  *root,
+            const char *name)
+{
+  return gtk_label_get_label (GTK_LABEL (find (root, GTK_TYPE_LABEL, name)));
+}
+
+static const char *
+visible_page (GtkWidget *window)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (find (window, GTK_TYPE_STACK, "chat-stack")));
+}
+
+static GListModel *
+transcript (GtkWidget *window)
+{
+  GtkWidget *view = find (window, GTK_TYPE_LIST_VIEW, "transcript");
+
+  return gtk_no_selection_get_model (GTK_NO_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (view))));
+}
+
+static ScChatMessage *
+transcript_item (GtkWidget *window,
+                 guint      position)
+{
+  g_autoptr(ScChatMessage) message = g_list_model_get_item (transcript (window), position);
+
+  g_assert_nonnull (message);
+  return message;  /* the model keeps it */
+}
+
+/* Waiting */
+
+static gboolean
+have_chat_window (gpointer data)
+{
+  return sc_test_ui_find_window (data, SC_TYPE_CHAT_WINDOW) != NULL;
+}
+
+static GtkWidget *
+wait_for_chat_window (ScApplication *app)
+{
+  g_assert_true (sc_test_ui_wait_for (have_chat_window, app, 10000));
+  return GTK_WIDGET (sc_test_ui_find_window (app, SC_TYPE_CHAT_WINDOW));
+}
+
+typedef struct
+{
+  GtkWidget  *window;
+  const char *page;
+} PageWait;
+
+static gboolean
+page_shown (gpointer data)
+{
+  PageWait *wait = data;
+
+  return g_strcmp0 (visible_page (wait->window), wait->page) == 0;
+}
+
+static void
+wait_for_page (GtkWidget  *window,
+               const char *page)
+{
+  PageWait wait = { window, page };
+
+  if (!sc_test_ui_wait_for (page_shown, &wait, 10000))
+    g_error ("the chat window shows page %s, not %s", visible_page (window), page);
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  guint      n;
+} LengthWait;
+
+static gboolean
+transcript_long_enough (gpointer data)
+{
+  LengthWait *wait = data;
+
+  return g_list_model_get_n_items (transcript (wait->window)) >= wait->n;
+}
+
+static void
+wait_for_transcript (GtkWidget *window,
+                     guint      n)
+{
+  LengthWait wait = { window, n };
+
+  g_assert_true (sc_test_ui_wait_for (transcript_long_enough, &wait, 10000));
+}
+
+static gboolean
+message_delivered (gpointer data)
+{
+  return sc_chat_message_get_state (data) == SC_CHAT_MESSAGE_DELIVERED;
+}
+
+static gboolean
+peer_messages_arrived (gpointer data)
+{
+  ScTestPeer *peer = data;
+
+  return peer->messages->len > 0;
+}
+
+typedef struct
+{
+  ScSession      *session;
+  ScSessionState  state;
+} StateWait;
+
+static gboolean
+state_reached (gpointer data)
+{
+  StateWait *wait = data;
+
+  return sc_session_get_state (wait->session) >= wait->state;
+}
+
+static void
+wait_for_state (ScSession      *session,
+                ScSessionState  state)
+{
+  StateWait wait = { session, state };
+
+  g_assert_true (sc_test_ui_wait_for (state_reached, &wait, 10000));
+  g_assert_cmpint (sc_session_get_state (session), ==, state);
+}
+
+typedef struct
+{
+  ScSession     *session;
+  ScTypingState  typing;
+} TypingWait;
+
+static gboolean
+typing_reached (gpointer data)
+{
+  TypingWait *wait = data;
+
+  return sc_session_get_peer_typing (wait->session) == wait->typing;
+}
+
+static void
+wait_for_peer_typing (ScSession     *session,
+                      ScTypingState  typing)
+{
+  TypingWait wait = { session, typing };
+
+  g_assert_true (sc_test_ui_wait_for (typing_reached, &wait, 10000));
+}
+
+static gboolean
+revealed (gpointer data)
+{
+  return gtk_revealer_get_reveal_child (data);
+}
+
+/* The key controller the entry sends with. */
+static GtkEventController *
+entry_key_controller (GtkWidget *entry)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (entry);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller)
+          && gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        return controller;
+    }
+
+  g_assert_not_reached ();
+}
+
+static gboolean
+press_key (GtkWidget       *entry,
+           guint            keyval,
+           GdkModifierType  state)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (entry_key_controller (entry), "key-pressed", keyval, 0, state, &handled);
+  return handled;
+}
+
+static gboolean
+scrolled_to_end (gpointer data)
+{
+  GtkWidget *transcript_view = find (data, GTK_TYPE_LIST_VIEW, "transcript");
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (transcript_view));
+  double end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  return end > 0 && gtk_adjustment_get_value (adjustment) >= end - 1;
+}
+
+static gboolean
+mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+assert_certificate (GtkWidget  *window,
+                    ScTestPeer *peer,
+                    const char *badge)
+{
+  g_autofree char *expected = sc_fingerprint_format (sc_identity_get_fingerprint (peer->identity));
+  g_autofree char *shown = g_strdup (label_text (window, "certificate-fingerprint"));
+
+  g_assert_cmpstr (label_text (window, "verdict-badge"), ==, badge);
+  g_assert_cmpstr (label_text (window, "certificate-name"), ==, sc_identity_get_name (peer->identity));
+  g_assert_cmpstr (label_text (window, "certificate-user"), ==, sc_identity_get_user_id (peer->identity));
+  g_assert_true (sc_test_ui_wait_for (mapped, find (window, SC_TYPE_CERTIFICATE_VIEW, "certificate-view"),
+                                      5000));
+  /* Readable groups of four, in two lines. */
+  g_assert_nonnull (strchr (shown, '\n'));
+  g_strdelimit (shown, "\n", ' ');
+  g_assert_cmpstr (shown, ==, expected);
+}
+
+/* (a) Bob, pinned both ways, calls: the chat opens at once. */
+static void
+test_incoming_chat (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(ScSession) bob_session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reply_id = NULL;
+  ScChatMessage *sent;
+  ScChatMessage *reply;
+  GtkWidget *window;
+  GtkWidget *entry;
+  GtkWidget *chain;
+  GtkRevealer *typing;
+  GtkWidget *reconnect;
+
+  fixture_set_up (&f, ALICE_PINS_BOB | BOB_PINS_ALICE);
+
+  bob_session = sc_user_agent_connect (f.bob->agent, "alice@example.org", f.alice_address, NULL, &error);
+  g_assert_no_error (error);
+  window = wait_for_chat_window (f.app);
+  wait_for_page (window, "chat");
+  wait_for_state (bob_session, SC_SESSION_STATE_OPEN);
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Bob");
+  assert_certificate (window, f.bob, "Pinned");
+  g_assert_true (gtk_widget_has_css_class (find (window, GTK_TYPE_LABEL, "verdict-badge"), "allow"));
+  /* Details: one self-signed certificate in the chain. */
+  chain = find (window, GTK_TYPE_LIST_VIEW, "certificate-chain");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (chain)))), ==, 1);
+  g_assert_true (g_str_has_prefix (label_text (window, "session-state"), "Connected to [::1]:"));
+
+  /* Typing reaches Bob; Shift+Enter is a new line, Enter sends. */
+  entry = find (window, GTK_TYPE_TEXT_VIEW, "message-entry");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry)), "Hello Bob", -1);
+  wait_for_peer_typing (bob_session, SC_TYPING_ACTIVE);
+  g_assert_false (press_key (entry, GDK_KEY_Return, GDK_SHIFT_MASK));
+  g_assert_true (press_key (entry, GDK_KEY_Return, 0));
+
+  wait_for_transcript (window, 1);
+  sent = transcript_item (window, 0);
+  g_assert_true (sc_chat_message_get_own (sent));
+  g_assert_cmpstr (sc_chat_message_get_body (sent), ==, "Hello Bob");
+  g_assert_true (sc_test_ui_wait_for (peer_messages_arrived, f.bob, 10000));
+  g_assert_cmpstr (g_ptr_array_index (f.bob->messages, 0), ==, "Hello Bob");
+  g_assert_true (sc_test_ui_wait_for (message_delivered, sent, 10000));
+  wait_for_peer_typing (bob_session, SC_TYPING_IDLE);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry))), ==, 0);
+
+  /* Bob types and answers. */
+  typing = GTK_REVEALER (gtk_widget_get_parent (find (window, GTK_TYPE_LABEL, "peer-typing")));
+  sc_session_set_typing (bob_session, SC_TYPING_ACTIVE);
+  g_assert_true (sc_test_ui_wait_for (revealed, typing, 10000));
+  g_assert_cmpstr (label_text (window, "peer-typing"), ==, "Bob is typing…");
+  reply_id = sc_session_send_message (bob_session, "Hi Alice, good to see you here", &error);
+  g_assert_no_error (error);
+  wait_for_transcript (window, 2);
+  reply = transcript_item (window, 1);
+  g_assert_false (sc_chat_message_get_own (reply));
+  g_assert_cmpstr (sc_chat_message_get_id (reply), ==, reply_id);
+  g_assert_cmpstr (sc_chat_message_get_body (reply), ==, "Hi Alice, good to see you here");
+
+  sc_test_ui_screenshot (window, "incoming-chat");
+  g_assert_true (gtk_widget_has_focus (entry));
+
+  /* A long conversation: the transcript follows the newest message. */
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("Line %u of a long story", i);
+      g_autofree char *id = sc_session_send_message (bob_session, body, &error);
+
+      g_assert_no_error (error);
+    }
+  wait_for_transcript (window, 42);
+  g_assert_true (sc_test_ui_wait_for (scrolled_to_end, window, 5000));
+
+  /* Bob leaves: the state line says so and offers to call him back on the
+   * default port, since he called from a port of his own. */
+  sc_session_set_typing (bob_session, SC_TYPING_IDLE);
+  sc_session_close (bob_session);
+  wait_for_state (sc_chat_window_get_session (SC_CHAT_WINDOW (window)), SC_SESSION_STATE_CLOSED);
+  g_assert_cmpstr (label_text (window, "session-state"), ==, "Bob ended the chat.");
+  g_assert_cmpstr (visible_page (window), ==, "chat");
+  reconnect = find (window, GTK_TYPE_BUTTON, "reconnect-button");
+  g_assert_true (gtk_widget_get_visible (reconnect));
+  g_assert_true (gtk_widget_is_sensitive (reconnect));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (reconnect), "[::1]:4605"));
+  g_assert_false (gtk_widget_is_sensitive (entry));
+  g_assert_false (gtk_revealer_get_reveal_child (typing));
+
+  fixture_tear_down (&f);
+}
+
+/* Every title the progress page showed. */
+static void
+on_progress_title (AdwStatusPage *page,
+                   GParamSpec    *pspec,
+                   GPtrArray     *titles)
+{
+  const char *title = adw_status_page_get_title (page);
+
+  if (title != NULL && (titles->len == 0
+                        || g_strcmp0 (g_ptr_array_index (titles, titles->len - 1), title) != 0))
+    g_ptr_array_add (titles, g_strdup (title));
+}
+
+static gboolean
+titles_contain (GPtrArray  *titles,
+                const char *prefix)
+{
+  for (guint i = 0; i < titles->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (titles, i), prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
+static GtkWidget *
+dial_from_app (Fixture    *f,
+               const char *user_id,
+               const char *address,
+               GPtrArray  *titles)
+{
+  GtkWidget *window;
+  AdwStatusPage *progress;
+
+  g_action_group_activate_action (G_ACTION_GROUP (f->app), "dial",
+                                  g_variant_new ("(ss)", user_id, address));
+  window = wait_for_chat_window (f->app);
+  progress = ADW_STATUS_PAGE (find (window, ADW_TYPE_STATUS_PAGE, "progress-page"));
+  on_progress_title (progress, NULL, titles);
+  g_signal_connect (progress, "notify::title", G_CALLBACK (on_progress_title), titles);
+
+  return window;
+}
+
+static gboolean
+have_incoming (gpointer data)
+{
+  ScTestPeer *peer = data;
+
+  return peer->incoming->len > 0;
+}
+
+static void
+on_decided (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  sc_user_agent_decide_request_finish (SC_USER_AGENT (source), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  ScSession *old;
+} SessionWait;
+
+static gboolean
+session_replaced (gpointer data)
+{
+  SessionWait *wait = data;
+
+  return sc_chat_window_get_session (SC_CHAT_WINDOW (wait->window)) != wait->old;
+}
+
+/* Connect to User: every stage shows while it happens, then the request
+ * waits for Bob, then the chat opens. */
+static void
+test_outgoing_stages (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *bob_address = NULL;
+  g_autofree char *resolving = NULL;
+  g_autofree char *connecting = NULL;
+  g_autoptr(ScSession) first = NULL;
+  gboolean decided = FALSE;
+  ScSession *answer;
+  GtkWidget *window;
+  GtkWidget *entry;
+  GtkWidget *reconnect;
+
+  fixture_set_up (&f, 0);
+  bob_address = sc_test_peer_listen (f.bob, "::1");
+
+  window = dial_from_app (&f, "bob@example.org", bob_address, titles);
+  g_assert_true (sc_test_ui_wait_for (have_incoming, f.bob, 10000));
+  answer = g_ptr_array_index (f.bob->incoming, 0);
+  g_assert_cmpint (sc_session_get_state (answer), ==, SC_SESSION_STATE_PENDING);
+  wait_for_state (sc_chat_window_get_session (SC_CHAT_WINDOW (window)), SC_SESSION_STATE_PENDING);
+  g_assert_cmpstr (visible_page (window), ==, "progress");
+
+  resolving = g_strdup ("Resolving ::1…");
+  connecting = g_strdup_printf ("Connecting to %s…", bob_address);
+  for (guint i = 0; i < titles->len; i++)
+    g_test_message ("stage: %s", (char *) g_ptr_array_index (titles, i));
+  g_assert_cmpstr (g_ptr_array_index (titles, 0), ==, resolving);
+  g_assert_true (titles_contain (titles, connecting));
+  g_assert_true (titles_contain (titles, "TLS handshake…"));
+  g_assert_true (titles_contain (titles, "Verifying the certificate…"));
+  g_assert_cmpstr (g_ptr_array_index (titles, titles->len - 1), ==,
+                   "Waiting for Bob to accept your request…");
+  /* Bob's self-signed certificate is judged while we wait. */
+  assert_certificate (window, f.bob, "Unverified, self-signed");
+
+  sc_user_agent_decide_request_async (f.bob->agent, sc_session_get_request_id (answer),
+                                      SC_REQUEST_ACCEPTED, NULL, on_decided, &decided);
+  g_assert_true (sc_test_ui_wait_for (flag_set, &decided, 10000));
+  wait_for_page (window, "chat");
+  first = g_object_ref (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
+  g_assert_cmpint (sc_session_get_state (first), ==, SC_SESSION_STATE_OPEN);
+  entry = find (window, GTK_TYPE_TEXT_VIEW, "message-entry");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry)), "Thanks for accepting", -1);
+  gtk_widget_activate_action (window, "chat.send", NULL);
+  g_assert_true (sc_test_ui_wait_for (message_delivered, transcript_item (window, 0), 10000));
+
+  /* Bob hangs up; Reconnect calls him where he answered, and the
+   * transcript stays. */
+  sc_session_close (answer);
+  wait_for_state (first, SC_SESSION_STATE_CLOSED);
+  reconnect = find (window, GTK_TYPE_BUTTON, "reconnect-button");
+  g_assert_true (gtk_widget_get_visible (reconnect));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (reconnect), bob_address));
+  gtk_widget_activate (reconnect);
+  g_assert_true (sc_test_ui_wait_for (session_replaced, &(SessionWait) { window, first }, 10000));
+  wait_for_state (sc_chat_window_get_session (SC_CHAT_WINDOW (window)), SC_SESSION_STATE_OPEN);
+  g_assert_cmpstr (visible_page (window), ==, "chat");
+  g_assert_true (gtk_widget_is_sensitive (entry));
+  g_assert_false (gtk_widget_get_visible (reconnect));
+  g_assert_cmpuint (g_list_model_get_n_items (transcript (window)), ==, 1);
+  assert_certificate (window, f.bob, "Unverified, self-signed");
+
+  fixture_tear_down (&f);
+}
+
+/* The certificate answers for someone else. */
+static void
+test_outgoing_wrong_peer (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *bob_address = NULL;
+  GtkWidget *window;
+
+  fixture_set_up (&f, ALICE_PINS_BOB | BOB_PINS_ALICE);
+  bob_address = sc_test_peer_listen (f.bob, "::1");
+
+  window = dial_from_app (&f, "carol@example.org", bob_address, titles);
+  wait_for_page (window, "failure");
+  g_assert_true (g_str_has_prefix (adw_status_page_get_description (
+                   ADW_STATUS_PAGE (find (window, ADW_TYPE_STATUS_PAGE, "failure-page"))),
+                   "You dialled carol@example.org but bob@example.org answered"));
+  assert_certificate (window, f.bob, "Pinned");
+  g_assert_true (gtk_widget_get_visible (find (window, GTK_TYPE_BUTTON, "retry-button")));
+
+  fixture_tear_down (&f);
+}
+
+/* (b) Alice blocks Bob's certificate and dials him anyway. */
+static void
+test_outgoing_rejected (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *bob_address = NULL;
+  const ScTrustDecision *decision;
+  ScSession *first;
+  GtkWidget *window;
+  GtkWidget *retry;
+  const char *description;
+
+  fixture_set_up (&f, ALICE_BLOCKS_BOB | BOB_PINS_ALICE);
+  bob_address = sc_test_peer_listen (f.bob, "::1");
+
+  window = dial_from_app (&f, "bob@example.org", bob_address, titles);
+  wait_for_page (window, "failure");
+  first = sc_chat_window_get_session (SC_CHAT_WINDOW (window));
+  g_assert_cmpint (sc_session_get_close_reason (first), ==, SC_CLOSE_REJECTED);
+  decision = sc_session_get_decision (first);
+  g_assert_nonnull (decision);
+
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (find (window, ADW_TYPE_STATUS_PAGE,
+                                                                     "failure-page"))),
+                   ==, "Certificate Rejected");
+  description = adw_status_page_get_description (ADW_STATUS_PAGE (find (window, ADW_TYPE_STATUS_PAGE,
+                                                                        "failure-page")));
+  g_test_message ("%s", description);
+  g_assert_nonnull (strstr (description, decision->detail));
+  g_assert_nonnull (strstr (description, "bob@example.org"));
+  assert_certificate (window, f.bob, "Blocked");
+  g_assert_true (gtk_widget_has_css_class (find (window, GTK_TYPE_LABEL, "verdict-badge"), "reject"));
+  g_assert_false (gtk_widget_get_mapped (find (window, GTK_TYPE_TEXT_VIEW, "message-entry")));
+
+  retry = find (window, GTK_TYPE_BUTTON, "retry-button");
+  g_assert_true (gtk_widget_get_visible (retry));
+  sc_test_ui_screenshot (window, "connect-rejected");
+
+  /* Retry dials again: a new session, rejected again. */
+  g_object_ref (first);
+  gtk_widget_activate (retry);
+  g_assert_true (sc_test_ui_wait_for (session_replaced, &(SessionWait) { window, first }, 10000));
+  wait_for_state (sc_chat_window_get_session (SC_CHAT_WINDOW (window)), SC_SESSION_STATE_CLOSED);
+  g_assert_cmpint (sc_session_get_close_reason (sc_chat_window_get_session (SC_CHAT_WINDOW (window))),
+                   ==, SC_CLOSE_REJECTED);
+  g_assert_cmpstr (visible_page (window), ==, "failure");
+  g_object_unref (first);
+
+  fixture_tear_down (&f);
+}
+
+/* Nobody listens: the address and a likely cause. */
+static void
+test_outgoing_refused (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *expected = NULL;
+  GtkWidget *window;
+
+  fixture_set_up (&f, 0);
+
+  /* A port that was free a moment ago and has nobody listening. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any_port, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  address = g_strdup_printf ("[::1]:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  window = dial_from_app (&f, "bob@example.org", address, titles);
+  wait_for_page (window, "failure");
+  expected = g_strdup_printf ("Nobody is listening at %s: SixChat may not be running there", address);
+  g_assert_true (g_str_has_prefix (adw_status_page_get_description (
+                   ADW_STATUS_PAGE (find (window, ADW_TYPE_STATUS_PAGE, "failure-page"))), expected));
+  g_assert_true (gtk_widget_get_visible (find (window, GTK_TYPE_BUTTON, "retry-button")));
+
+  fixture_tear_down (&f);
+}
+
+/* (c) A stranger's contact request */
+
+static GtkWidget *
+incoming_request (Fixture  *f,
+                  ScSession **bob_session)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+
+  fixture_set_up (f, BOB_PINS_ALICE);
+  *bob_session = sc_user_agent_connect (f->bob->agent, "alice@example.org", f->alice_address,
+                                        "Hi Alice, it's Bob from the climbing club", &error);
+  g_assert_no_error (error);
+
+  window = wait_for_chat_window (f->app);
+  wait_for_page (window, "request");
+  g_assert_cmpint (sc_session_get_state (*bob_session), ==, SC_SESSION_STATE_PENDING);
+
+  return window;
+}
+
+static ScRequest *
+bob_request (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  ScStore *store = sc_account_get_store (sc_application_get_account (f->app));
+  ScRequest *request = sc_store_find_request (store, sc_identity_get_fingerprint (f->bob->identity),
+                                              &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (request);
+  return request;
+}
+
+static gboolean
+list_has (Fixture    *f,
+          ScListKind  list,
+          const char *fingerprint)
+{
+  g_autoptr(GError) error = NULL;
+  ScStore *store = sc_account_get_store (sc_application_get_account (f->app));
+  g_autoptr(GPtrArray) entries = sc_store_list_entries (store, list, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ScListEntry *entry = g_ptr_array_index (entries, i);
+
+      if (entry->kind == SC_ENTRY_FINGERPRINT && g_strcmp0 (entry->value, fingerprint) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_incoming_request_accept (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(ScSession) bob_session = NULL;
+  g_autoptr(ScRequest) request = NULL;
+  GtkWidget *window;
+  GtkWidget *accept;
+
+  window = incoming_request (&f, &bob_session);
+
+  assert_certificate (window, f.bob, "Unverified, self-signed");
+  g_assert_true (gtk_widget_has_css_class (find (window, GTK_TYPE_LABEL, "verdict-badge"), "ask"));
+  g_assert_cmpstr (label_text (window, "greeting"), ==, "Hi Alice, it's Bob from the climbing club");
+  accept = find (window, GTK_TYPE_BUTTON, "accept-button");
+  g_assert_true (gtk_widget_get_mapped (accept));
+  g_assert_true (gtk_widget_get_mapped (find (window, GTK_TYPE_BUTTON, "decline-button")));
+  g_assert_true (gtk_widget_get_mapped (find (window, GTK_TYPE_BUTTON, "block-button")));
+  /* No transcript or entry until accepted. */
+  g_assert_false (gtk_widget_get_mapped (find (window, GTK_TYPE_TEXT_VIEW, "message-entry")));
+  g_assert_false (gtk_widget_get_mapped (find (window, GTK_TYPE_LIST_VIEW, "transcript")));
+  g_assert_false (list_has (&f, SC_LIST_ALLOW, sc_identity_get_fingerprint (f.bob->identity)));
+  sc_test_ui_screenshot (window, "incoming-request");
+
+  gtk_widget_activate (accept);
+  wait_for_page (window, "chat");
+  wait_for_state (bob_session, SC_SESSION_STATE_OPEN);
+  g_assert_true (gtk_widget_get_mapped (find (window, GTK_TYPE_TEXT_VIEW, "message-entry")));
+  g_assert_true (list_has (&f, SC_LIST_ALLOW, sc_identity_get_fingerprint (f.bob->identity)));
+  request = bob_request (&f);
+  g_assert_cmpint (request->state, ==, SC_REQUEST_ACCEPTED);
+
+  fixture_tear_down (&f);
+}
+
+static void
+test_incoming_request_decline (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(ScSession) bob_session = NULL;
+  g_autoptr(ScRequest) request = NULL;
+  GtkWidget *window;
+
+  window = incoming_request (&f, &bob_session);
+  gtk_widget_activate (find (window, GTK_TYPE_BUTTON, "decline-button"));
+
+  wait_for_page (window, "failure");
+  wait_for_state (bob_session, SC_SESSION_STATE_CLOSED);
+  g_assert_cmpint (sc_session_get_close_reason (bob_session), ==, SC_CLOSE_DECLINED);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (find (window, ADW_TYPE_STATUS_PAGE,
+                                                                     "failure-page"))),
+                   ==, "Request Declined");
+  g_assert_false (gtk_widget_get_visible (find (window, GTK_TYPE_BUTTON, "retry-button")));
+  request = bob_request (&f);
+  g_assert_cmpint (request->state, ==, SC_REQUEST_DECLINED);
+  g_assert_false (list_has (&f, SC_LIST_ALLOW, sc_identity_get_fingerprint (f.bob->identity)));
+  g_assert_false (list_has (&f, SC_LIST_BLOCK, sc_identity_get_fingerprint (f.bob->identity)));
+
+  fixture_tear_down (&f);
+}
+
+static void
+test_incoming_request_block (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(ScSession) bob_session = NULL;
+  g_autoptr(ScRequest) request = NULL;
+  GtkWidget *window;
+
+  window = incoming_request (&f, &bob_session);
+  gtk_widget_activate (find (window, GTK_TYPE_BUTTON, "block-button"));
+
+  wait_for_page (window, "failure");
+  wait_for_state (bob_session, SC_SESSION_STATE_CLOSED);
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (find (window, ADW_TYPE_STATUS_PAGE,
+                                                                     "failure-page"))),
+                   ==, "Blocked");
+  request = bob_request (&f);
+  g_assert_cmpint (request->state, ==, SC_REQUEST_BLOCKED);
+  g_assert_true (list_has (&f, SC_LIST_BLOCK, sc_identity_get_fingerprint (f.bob->identity)));
+
+  fixture_tear_down (&f);
+}
+
+static gboolean
+three_chat_windows (gpointer data)
+{
+  guint n = 0;
+
+  for (GList *l = gtk_application_get_windows (data); l != NULL; l = l->next)
+    n += SC_IS_CHAT_WINDOW (l->data);
+
+  return n == 3;
+}
+
+/* Two calls from Bob and one to him: three windows, three sessions. */
+static void
+test_several_windows (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(ScSession) first = NULL;
+  g_autoptr(ScSession) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bob_address = NULL;
+  GList *windows;
+  guint n = 0;
+
+  fixture_set_up (&f, ALICE_PINS_BOB | BOB_PINS_ALICE);
+  bob_address = sc_test_peer_listen (f.bob, "::1");
+
+  first = sc_user_agent_connect (f.bob->agent, "alice@example.org", f.alice_address, NULL, &error);
+  g_assert_no_error (error);
+  second = sc_user_agent_connect (f.bob->agent, "alice@example.org", f.alice_address, NULL, &error);
+  g_assert_no_error (error);
+  dial_from_app (&f, "bob@example.org", bob_address, titles);
+  g_assert_true (sc_test_ui_wait_for (three_chat_windows, f.app, 10000));
+
+  /* A copy: the application reorders its list as focus moves. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (f.app)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      GtkWidget *window = l->data;
+      g_autofree char *body = NULL;
+
+      if (!SC_IS_CHAT_WINDOW (window))
+        continue;
+
+      wait_for_page (window, "chat");
+      body = g_strdup_printf ("From window %u", ++n);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (window, GTK_TYPE_TEXT_VIEW,
+                                                                             "message-entry"))),
+                                body, -1);
+      gtk_widget_activate_action (window, "chat.send", NULL);
+      g_assert_cmpuint (g_list_model_get_n_items (transcript (window)), ==, 1);
+    }
+  g_list_free (windows);
+  g_assert_cmpuint (n, ==, 3);
+
+  g_assert_true (sc_test_wait_len (f.bob->messages, 3, 10));
+  for (guint i = 1; i <= 3; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("From window %u", i);
+
+      g_assert_true (g_ptr_array_find_with_equal_func (f.bob->messages, body, g_str_equal, NULL));
+    }
+
+  fixture_tear_down (&f);
+}
+
+/* The Connect dialog validates as typed and dials through app.dial. */
+static void
+test_connect_dialog (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *bob_address = NULL;
+  GtkWindow *dialog;
+  GtkWidget *user_row;
+  GtkWidget *address_row;
+  GtkWidget *connect;
+  GtkWidget *window;
+
+  fixture_set_up (&f, ALICE_PINS_BOB | BOB_PINS_ALICE);
+  bob_address = sc_test_peer_listen (f.bob, "::1");
+
+  g_action_group_activate_action (G_ACTION_GROUP (f.app), "connect", NULL);
+  dialog = sc_test_ui_find_window (f.app, SC_TYPE_CONNECT_DIALOG);
+  g_assert_nonnull (dialog);
+  user_row = find (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "user-id-row");
+  address_row = find (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "address-row");
+  connect = find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "connect-button");
+  g_assert_false (gtk_widget_get_sensitive (connect));
+
+  gtk_editable_set_text (GTK_EDITABLE (user_row), "bob");
+  g_assert_true (gtk_widget_has_css_class (user_row, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (user_row), "bob@example.org");
+  g_assert_false (gtk_widget_has_css_class (user_row, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (address_row), "[::1]:99999");
+  g_assert_true (gtk_widget_has_css_class (address_row, "error"));
+  g_assert_false (gtk_widget_get_sensitive (connect));
+  gtk_editable_set_text (GTK_EDITABLE (address_row), bob_address);
+  g_assert_false (gtk_widget_has_css_class (address_row, "error"));
+  g_assert_true (gtk_widget_get_sensitive (connect));
+  sc_test_ui_screenshot (GTK_WIDGET (dialog), "connect-dialog");
+
+  /* A button clicks a moment after it is activated. */
+  gtk_widget_activate (connect);
+  window = wait_for_chat_window (f.app);
+  g_assert_null (sc_test_ui_find_window (f.app, SC_TYPE_CONNECT_DIALOG));
+  wait_for_page (window, "chat");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Bob");
+
+  fixture_tear_down (&f);
+}
+
+/* A certificate from an issuer, expiring soon, as the view shows it. */
+static void
+test_certificate_view (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *ca = NULL;
+  g_autofree char *leaf = NULL;
+  g_autofree char *chain_pem = NULL;
+  g_autofree char *ca_pem = NULL;
+  g_autofree char *leaf_pem = NULL;
+  g_autofree char *markup = NULL;
+  g_autofree char *ca_fingerprint = NULL;
+  g_autoptr(ScPeerCertificate) chain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) item = NULL;
+  ScTrustDecision decision = {
+    .verdict = SC_VERDICT_ALLOW,
+    .reason = SC_REASON_ALLOWED_USER,
+    .detail = (char *) "Verified by SixChat Test CA",
+    .verified = TRUE,
+    .issuer_name = (char *) "SixChat Test CA",
+  };
+  GtkWidget *view;
+  GtkWidget *window;
+  GtkWidget *chain_view;
+  GListModel *chain_model;
+
+  if (!sc_test_have_cert_tools ())
+    return;
+
+  dir = sc_test_dir_new ("sixchat-ui-certificate");
+  ca = sc_test_certtool_cert (dir, "ca", "ecdsa",
+                              "cn = \"SixChat Test CA\"\n"
+                              "ca\n"
+                              "cert_signing_key\n", NULL);
+  leaf = sc_test_certtool_cert (dir, "frank", "ecdsa",
+                                "cn = \"Frank\"\n"
+                                "uid = \"frank@example.org\"\n"
+                                "signing_key\n"
+                                "tls_www_client\n"
+                                "expiration_days = 10\n", "ca");
+  leaf_pem = sc_test_read_file (leaf);
+  ca_pem = sc_test_read_file (ca);
+  chain_pem = g_strconcat (leaf_pem, ca_pem, NULL);
+  chain = sc_peer_certificate_new_from_pem (chain_pem, strlen (chain_pem), &error);
+  g_assert_no_error (error);
+
+  view = sc_certificate_view_new ();
+  sc_certificate_view_set_certificate (SC_CERTIFICATE_VIEW (view), chain, &decision);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, -1);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_cmpstr (label_text (view, "verdict-badge"), ==, "Verified by SixChat Test CA");
+  g_assert_cmpstr (label_text (view, "certificate-name"), ==, "Frank");
+  g_assert_cmpstr (label_text (view, "certificate-user"), ==, "frank@example.org");
+  g_assert_cmpstr (label_text (view, "certificate-issuer"), ==, "Issued by SixChat Test CA");
+  g_assert_true (g_str_has_prefix (label_text (view, "certificate-validity"), "Valid from "));
+  g_assert_true (gtk_widget_get_visible (find (view, GTK_TYPE_LABEL, "certificate-expiry")));
+  g_assert_true (g_str_equal (label_text (view, "certificate-expiry"), "Expires in 9 days")
+                 || g_str_equal (label_text (view, "certificate-expiry"), "Expires in 10 days"));
+
+  /* Details: the whole chain, the leaf first. */
+  chain_view = find (view, GTK_TYPE_LIST_VIEW, "certificate-chain");
+  chain_model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (chain_view)));
+  g_assert_cmpuint (g_list_model_get_n_items (chain_model), ==, 2);
+  item = g_list_model_get_item (chain_model, 1);
+  markup = g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+  g_assert_nonnull (strstr (markup, "CN=SixChat Test CA"));
+  ca_fingerprint = sc_fingerprint_format (sc_peer_certificate_get_fingerprint_at (chain, 1));
+  ca_fingerprint[39] = '\0';  /* the first line: eight groups */
+  g_assert_nonnull (strstr (markup, ca_fingerprint));
+  sc_test_ui_screenshot (window, "certificate-view");
+
+  /* No certificate: nothing to show. */
+  sc_certificate_view_set_certificate (SC_CERTIFICATE_VIEW (view), NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (chain_model), ==, 0);
+  g_assert_false (gtk_widget_get_visible (find (view, GTK_TYPE_LABEL, "verdict-badge")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  sc_test_dir_free (g_steal_pointer (&dir));
+}
+
+/* A notification server on the test bus: the app notifies of a call that
+ * comes while none of its windows is active, which under Xvfb without a
+ * window manager depends on timing. */
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.Notifications'>"
+  "    <method name='Notify'>"
+  "      <arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/><arg type='as' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "      <arg type='u' direction='out'/>"
+  "    </method>"
+  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "  </interface>"
+  "</node>";
+
+static void
+on_notifications_call (GDBusConnection       *connection,
+                       const char            *sender,
+                       const char            *object_path,
+                       const char            *interface_name,
+                       const char            *method_name,
+                       GVariant              *parameters,
+                       GDBusMethodInvocation *invocation,
+                       gpointer               user_data)
+{
+  static guint32 last_id;
+
+  if (g_strcmp0 (method_name, "Notify") == 0)
+    {
+      const char *summary;
+
+      g_variant_get_child (parameters, 3, "&s", &summary);
+      g_test_message ("notification: %s", summary);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", ++last_id));
+      return;
+    }
+
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+on_notifications_name (GDBusConnection *connection,
+                       const char      *name,
+                       gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+serve_notifications (void)
+{
+  static const GDBusInterfaceVTable vtable = { on_notifications_call, NULL, NULL, { 0 } };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GDBusNodeInfo) node = NULL;
+  gboolean owned = FALSE;
+
+  g_assert_no_error (error);
+  node = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", node->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                on_notifications_name, NULL, &owned, NULL);
+  g_assert_true (sc_test_ui_wait_for (flag_set, &owned, 5000));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  sc_test_ui_init (&argc, &argv);
+  serve_notifications ();
+
+  g_test_add_func ("/ui/chat/certificate-view", test_certificate_view);
+  g_test_add_func ("/ui/chat/incoming", test_incoming_chat);
+  g_test_add_func ("/ui/chat/outgoing/stages", test_outgoing_stages);
+  g_test_add_func ("/ui/chat/outgoing/rejected", test_outgoing_rejected);
+  g_test_add_func ("/ui/chat/outgoing/refused", test_outgoing_refused);
+  g_test_add_func ("/ui/chat/outgoing/wrong-peer", test_outgoing_wrong_peer);
+  g_test_add_func ("/ui/chat/request/accept", test_incoming_request_accept);
+  g_test_add_func ("/ui/chat/request/decline", test_incoming_request_decline);
+  g_test_add_func ("/ui/chat/request/block", test_incoming_request_block);
+  g_test_add_func ("/ui/chat/several-windows", test_several_windows);
+  g_test_add_func ("/ui/chat/connect-dialog", test_connect_dialog);
+
+  return g_test_run ();
+}
