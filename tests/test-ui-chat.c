@@ -1016,82 +1016,11 @@ test_certificate_view (void)
   sc_test_dir_free (g_steal_pointer (&dir));
 }
 
-/* A notification server on the test bus: the app notifies of a call that
- * comes while none of its windows is active, which under Xvfb without a
- * window manager depends on timing. */
-static const char notifications_xml[] =
-  "<node>"
-  "  <interface name='org.freedesktop.Notifications'>"
-  "    <method name='Notify'>"
-  "      <arg type='s' direction='in'/><arg type='u' direction='in'/>"
-  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "      <arg type='s' direction='in'/><arg type='as' direction='in'/>"
-  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "      <arg type='u' direction='out'/>"
-  "    </method>"
-  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "  </interface>"
-  "</node>";
-
-static void
-on_notifications_call (GDBusConnection       *connection,
-                       const char            *sender,
-                       const char            *object_path,
-                       const char            *interface_name,
-                       const char            *method_name,
-                       GVariant              *parameters,
-                       GDBusMethodInvocation *invocation,
-                       gpointer               user_data)
-{
-  static guint32 last_id;
-
-  if (g_strcmp0 (method_name, "Notify") == 0)
-    {
-      const char *summary;
-
-      g_variant_get_child (parameters, 3, "&s", &summary);
-      g_test_message ("notification: %s", summary);
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", ++last_id));
-      return;
-    }
-
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static void
-on_notifications_name (GDBusConnection *connection,
-                       const char      *name,
-                       gpointer         user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-serve_notifications (void)
-{
-  static const GDBusInterfaceVTable vtable = { on_notifications_call, NULL, NULL, { 0 } };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_autoptr(GDBusNodeInfo) node = NULL;
-  gboolean owned = FALSE;
-
-  g_assert_no_error (error);
-  node = g_dbus_node_info_new_for_xml (notifications_xml, &error);
-  g_assert_no_error (error);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", node->interfaces[0],
-                                     &vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
-                                on_notifications_name, NULL, &owned, NULL);
-  g_assert_true (sc_test_ui_wait_for (flag_set, &owned, 5000));
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   sc_test_ui_init (&argc, &argv);
-  serve_notifications ();
 
   g_test_add_func ("/ui/chat/certificate-view", test_certificate_view);
   g_test_add_func ("/ui/chat/incoming", test_incoming_chat);
