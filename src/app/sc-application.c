@@ -208,6 +208,14 @@ preferences_action (GSimpleAction *action,
   if (self->account == NULL || sc_account_get_store (self->account) == NULL)
     return;
 
+  /* One preferences window: Ctrl+, again brings it back. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SC_IS_PREFERENCES_WINDOW (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+
   window = sc_preferences_window_new (active_window (self), self->account);
   gtk_window_present (GTK_WINDOW (window));
 }
