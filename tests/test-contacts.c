@@ -130,9 +130,25 @@ n_pins (ScStore *store)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = sc_store_list_entries (store, SC_LIST_ALLOW, &error);
+  guint n = 0;
 
   g_assert_no_error (error);
-  return entries->len;
+  for (guint i = 0; i < entries->len; i++)
+    if (((ScListEntry *) g_ptr_array_index (entries, i))->kind == SC_ENTRY_FINGERPRINT)
+      n++;
+
+  return n;
+}
+
+static gboolean
+user_allowed (ScStore    *store,
+              const char *user_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScTrustSettings) settings = sc_store_load_trust_settings (store, &error);
+
+  g_assert_no_error (error);
+  return g_hash_table_contains (settings->allow_users, user_id);
 }
 
 static void
@@ -567,6 +583,9 @@ test_store_pins (Fixture       *fixture,
   g_assert_no_error (error);
 
   save_ok (store, alice);
+  /* A contact's user ID is allowed: a certificate a trusted issuer vouches
+   * for gets through too. */
+  g_assert_true (user_allowed (store, "alice@example.org"));
   note = pin_note (store, FP_C);
   g_assert_cmpstr (note, ==, "Alice");
   g_free (note);
@@ -585,13 +604,14 @@ test_store_pins (Fixture       *fixture,
   g_assert_null (pin_note (store, FP_C));
   g_assert_false (snapshot_pins (store, FP_C));
   g_assert_true (snapshot_pins (store, FP_A));
-  g_assert_cmpuint (n_pins (store), ==, 2);
+  g_assert_cmpuint (n_pins (store), ==, 1);
 
-  /* No fingerprint, no pin. */
+  /* No fingerprint, no pin; the user ID stays allowed. */
   sc_contact_set_fingerprint (alice, NULL);
   save_ok (store, alice);
   g_assert_false (snapshot_pins (store, FP_A));
-  g_assert_cmpuint (n_pins (store), ==, 1);
+  g_assert_cmpuint (n_pins (store), ==, 0);
+  g_assert_true (user_allowed (store, "alice@example.org"));
 
   /* Deleting a contact removes its pin, unless another contact has it too. */
   sc_contact_set_fingerprint (alice, FP_B);
@@ -603,9 +623,12 @@ test_store_pins (Fixture       *fixture,
   g_assert_true (sc_store_delete_contact (store, sc_contact_get_id (twin), &error));
   g_assert_no_error (error);
   g_assert_false (snapshot_pins (store, FP_B));
+  g_assert_false (user_allowed (store, "alice@example.org"));
+  g_assert_false (user_allowed (store, "alice2@example.org"));
 
-  /* The user ID entry was never touched. */
-  g_assert_cmpuint (n_pins (store), ==, 1);
+  /* The user ID entry made by hand was never touched. */
+  g_assert_true (user_allowed (store, "dave@example.org"));
+  g_assert_cmpuint (n_pins (store), ==, 0);
 }
 
 static void

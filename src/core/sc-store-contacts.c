@@ -78,47 +78,57 @@ store_read_contact_by_id (ScStore  *self,
   return contact;
 }
 
-/* Pins fingerprint on the allow list, named after the contact. */
+/* Puts a contact's fingerprint (a pin) or user ID (allowed when a trusted
+ * issuer vouches for it) on the allow list, named after the contact. */
 static gboolean
-store_pin (ScStore     *self,
-           const char  *fingerprint,
-           const char  *name,
-           GError     **error)
+store_allow (ScStore     *self,
+             ScEntryKind  kind,
+             const char  *value,
+             const char  *name,
+             GError     **error)
 {
   g_autoptr(ScStoreStatement) stmt = NULL;
 
   stmt = sc_store_prepare (self,
                            "INSERT INTO lists (list, kind, value, note, added) "
-                           "VALUES ('allow', 'fingerprint', ?1, ?2, ?3) "
+                           "VALUES ('allow', ?1, ?2, ?3, ?4) "
                            "ON CONFLICT (list, kind, value) DO UPDATE SET note = excluded.note "
                            "WHERE note IS NOT excluded.note",
                            error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, fingerprint);
-  bind_text (stmt, 2, name);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
+  bind_text (stmt, 1, sc_entry_kind_to_string (kind));
+  bind_text (stmt, 2, value);
+  bind_text (stmt, 3, name);
+  sqlite3_bind_int64 (stmt, 4, now_seconds ());
   return sc_store_step_done (self, stmt, error);
 }
 
-/* Removes the pin of a fingerprint that no contact has any more. */
+/* Takes a fingerprint or user ID off the allow list once no contact has it. */
 static gboolean
-store_unpin (ScStore     *self,
-             const char  *fingerprint,
-             GError     **error)
+store_disallow (ScStore     *self,
+                ScEntryKind  kind,
+                const char  *value,
+                GError     **error)
 {
   g_autoptr(ScStoreStatement) stmt = NULL;
 
+  g_assert (kind == SC_ENTRY_FINGERPRINT || kind == SC_ENTRY_USER);
+
   stmt = sc_store_prepare (self,
-                           "DELETE FROM lists "
-                           "WHERE list = 'allow' AND kind = 'fingerprint' AND value = ?1 "
-                           "AND NOT EXISTS (SELECT 1 FROM contacts WHERE fingerprint = ?1)",
+                           kind == SC_ENTRY_FINGERPRINT
+                           ? "DELETE FROM lists "
+                             "WHERE list = 'allow' AND kind = 'fingerprint' AND value = ?1 "
+                             "AND NOT EXISTS (SELECT 1 FROM contacts WHERE fingerprint = ?1)"
+                           : "DELETE FROM lists "
+                             "WHERE list = 'allow' AND kind = 'user' AND value = ?1 "
+                             "AND NOT EXISTS (SELECT 1 FROM contacts WHERE user_id = ?1)",
                            error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_text (stmt, 1, fingerprint);
+  bind_text (stmt, 1, value);
   return sc_store_step_done (self, stmt, error);
 }
 
@@ -232,11 +242,18 @@ store_save_contact (ScStore    *self,
 
   if (old != NULL && sc_contact_get_fingerprint (old) != NULL &&
       g_strcmp0 (sc_contact_get_fingerprint (old), fingerprint) != 0 &&
-      !store_unpin (self, sc_contact_get_fingerprint (old), error))
+      !store_disallow (self, SC_ENTRY_FINGERPRINT, sc_contact_get_fingerprint (old), error))
     return FALSE;
 
-  return fingerprint == NULL ||
-         store_pin (self, fingerprint, sc_contact_get_name (contact), error);
+  if (old != NULL &&
+      g_strcmp0 (sc_contact_get_user_id (old), sc_contact_get_user_id (contact)) != 0 &&
+      !store_disallow (self, SC_ENTRY_USER, sc_contact_get_user_id (old), error))
+    return FALSE;
+
+  return store_allow (self, SC_ENTRY_USER, sc_contact_get_user_id (contact),
+                      sc_contact_get_name (contact), error) &&
+         (fingerprint == NULL ||
+          store_allow (self, SC_ENTRY_FINGERPRINT, fingerprint, sc_contact_get_name (contact), error));
 }
 
 gboolean
@@ -286,8 +303,9 @@ store_delete_contact (ScStore  *self,
   if (!sc_store_step_done (self, stmt, error))
     return FALSE;
 
-  return sc_contact_get_fingerprint (contact) == NULL ||
-         store_unpin (self, sc_contact_get_fingerprint (contact), error);
+  return store_disallow (self, SC_ENTRY_USER, sc_contact_get_user_id (contact), error) &&
+         (sc_contact_get_fingerprint (contact) == NULL ||
+          store_disallow (self, SC_ENTRY_FINGERPRINT, sc_contact_get_fingerprint (contact), error));
 }
 
 gboolean

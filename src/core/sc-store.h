@@ -224,11 +224,13 @@ gboolean         sc_store_set_request_state    (ScStore         *self,
  * inserts it and sets its id, any other id updates that row
  * (SC_STORE_ERROR_NOT_FOUND when it is gone).  Another contact with the same
  * user ID is SC_STORE_ERROR_INVALID.  In the same transaction the allow list
- * follows: the contact's fingerprint is pinned (note: its name), and a
- * fingerprint it no longer has loses its pin unless another contact has it.
+ * follows: the contact's user ID is allowed (which lets in a certificate a
+ * trusted issuer vouches for) and its fingerprint, if any, pinned (note: its
+ * name); a user ID or fingerprint it no longer has leaves the allow list
+ * unless another contact has it.
  * Saving sets created (now, when 0) and last-seen (the later of the saved
  * and the given one) on the contact to what the row holds.  Deleting a
- * contact removes its pin the same way. */
+ * contact takes its user ID and pin off the allow list the same way. */
 gboolean         sc_store_save_contact         (ScStore         *self,
                                                 ScContact       *contact,
                                                 GError         **error);
