@@ -6,6 +6,7 @@
 #include "sc-knock-item.h"
 #include "sc-knock-row.h"
 #include "sc-knocks-page.h"
+#include "sc-reloader.h"
 
 /* The newest knocks shown; the store keeps more. */
 #define KNOCKS_SHOWN 500
@@ -18,9 +19,7 @@ struct _ScKnocksPage
 
   ScAccount       *account;
   GCancellable    *cancellable;
-  gboolean         loading;
-  gboolean         reload_again;
-  guint            reload_source;
+  ScReloader      *reloader;
 
   AdwToastOverlay *toast_overlay;
   GtkStack        *stack;
@@ -36,8 +35,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void reload (ScKnocksPage *self);
 
 /* Takes title.  Toast titles are markup: build them from escaped text. */
 static void
@@ -136,18 +133,12 @@ list_knocks_job (ScStore       *store,
 }
 
 static void
-on_knocks_listed (GObject      *source,
-                  GAsyncResult *result,
+on_knocks_listed (gpointer      result,
+                  const GError *error,
                   gpointer      user_data)
 {
   ScKnocksPage *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = sc_store_run_finish (SC_STORE (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->loading = FALSE;
+  GPtrArray *items = result;
 
   if (items != NULL)
     {
@@ -162,50 +153,12 @@ on_knocks_listed (GObject      *source,
 
       show_toast (self, g_strdup_printf (_("Cannot read the knock log: %s"), message));
     }
-
-  if (self->reload_again)
-    {
-      self->reload_again = FALSE;
-      reload (self);
-    }
 }
 
-/* Runs one load at a time; a reload asked for meanwhile runs after it. */
 static void
 reload (ScKnocksPage *self)
 {
-  ScStore *store = self->account != NULL ? sc_account_get_store (self->account) : NULL;
-
-  if (store == NULL)
-    return;
-
-  if (self->loading)
-    {
-      self->reload_again = TRUE;
-      return;
-    }
-
-  self->loading = TRUE;
-  sc_store_run_async (store, list_knocks_job, NULL, NULL, (GDestroyNotify) g_ptr_array_unref,
-                      self->cancellable, on_knocks_listed, self);
-}
-
-static gboolean
-reload_timeout (gpointer user_data)
-{
-  ScKnocksPage *self = user_data;
-
-  self->reload_source = 0;
-  reload (self);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-queue_reload (ScKnocksPage *self)
-{
-  if (self->reload_source == 0)
-    self->reload_source = g_timeout_add (RELOAD_DELAY_MS, reload_timeout, self);
+  sc_reloader_reload (self->reloader);
 }
 
 /* Allowing and blocking a certificate */
@@ -352,18 +305,6 @@ block_activated (GtkWidget  *widget,
 
 /* The account */
 
-static void
-on_agent_changed (ScKnocksPage *self)
-{
-  reload (self);
-}
-
-static void
-on_knock (ScKnocksPage *self)
-{
-  queue_reload (self);
-}
-
 /* Changes made elsewhere (Preferences, the command line) and fresh relative
  * times show when the page does. */
 static void
@@ -380,19 +321,8 @@ set_account (ScKnocksPage *self,
   if (self->account == account)
     return;
 
-  if (self->account != NULL)
-    g_signal_handlers_disconnect_by_data (self->account, self);
   g_set_object (&self->account, account);
-
-  if (account != NULL)
-    {
-      /* The store is there once the account loaded: its agent starts then. */
-      g_signal_connect_object (account, "notify::agent", G_CALLBACK (on_agent_changed), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (account, "knock", G_CALLBACK (on_knock), self,
-                               G_CONNECT_SWAPPED);
-      reload (self);
-    }
+  sc_reloader_set_account (self->reloader, account);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
 }
@@ -409,13 +339,11 @@ sc_knocks_page_dispose (GObject *object)
   ScKnocksPage *self = (ScKnocksPage *) object;
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  if (self->account != NULL)
-    g_signal_handlers_disconnect_by_data (self->account, self);
   /* The bin's child is a template child: let go of it before the template does. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SC_TYPE_KNOCKS_PAGE);
   g_clear_object (&self->account);
+  g_clear_object (&self->reloader);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (sc_knocks_page_parent_class)->dispose (object);
@@ -490,5 +418,10 @@ static void
 sc_knocks_page_init (ScKnocksPage *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->reloader = sc_reloader_new (list_knocks_job, (GDestroyNotify) g_ptr_array_unref,
+                                    self->cancellable, on_knocks_listed, self);
+  /* The store is there once the account loaded: its agent starts then. */
+  sc_reloader_reload_on (self->reloader, "notify::agent", 0);
+  sc_reloader_reload_on (self->reloader, "knock", RELOAD_DELAY_MS);
   gtk_widget_init_template (GTK_WIDGET (self));
 }

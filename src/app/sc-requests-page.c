@@ -7,6 +7,7 @@
 
 #include "sc-address.h"
 #include "sc-protocol.h"
+#include "sc-reloader.h"
 #include "sc-request-item.h"
 #include "sc-request-row.h"
 #include "sc-requests-page.h"
@@ -17,8 +18,7 @@ struct _ScRequestsPage
 
   ScAccount       *account;
   GCancellable    *cancellable;
-  gboolean         loading;
-  gboolean         reload_again;
+  ScReloader      *reloader;
   guint            pending_count;
   ScRequestItem   *block_item;   /* the request the block dialog asks about */
   AdwToast        *toast;        /* the last toast, until dismissed; not a reference */
@@ -38,8 +38,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void reload (ScRequestsPage *self);
 
 static void
 on_toast_dismissed (AdwToast       *toast,
@@ -133,18 +131,12 @@ list_requests_job (ScStore       *store,
 }
 
 static void
-on_requests_listed (GObject      *source,
-                    GAsyncResult *result,
+on_requests_listed (gpointer      result,
+                    const GError *error,
                     gpointer      user_data)
 {
   ScRequestsPage *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = sc_store_run_finish (SC_STORE (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->loading = FALSE;
+  GPtrArray *items = result;
 
   if (items != NULL)
     {
@@ -159,32 +151,12 @@ on_requests_listed (GObject      *source,
 
       show_toast (self, g_strdup_printf (_("Cannot read the requests: %s"), message));
     }
-
-  if (self->reload_again)
-    {
-      self->reload_again = FALSE;
-      reload (self);
-    }
 }
 
-/* Runs one load at a time; a reload asked for meanwhile runs after it. */
 static void
 reload (ScRequestsPage *self)
 {
-  ScStore *store = self->account != NULL ? sc_account_get_store (self->account) : NULL;
-
-  if (store == NULL)
-    return;
-
-  if (self->loading)
-    {
-      self->reload_again = TRUE;
-      return;
-    }
-
-  self->loading = TRUE;
-  sc_store_run_async (store, list_requests_job, NULL, NULL, (GDestroyNotify) g_ptr_array_unref,
-                      self->cancellable, on_requests_listed, self);
+  sc_reloader_reload (self->reloader);
 }
 
 /* Accepting: the requester becomes a contact */
@@ -563,12 +535,6 @@ block_activated (GtkWidget  *widget,
 
 /* The account */
 
-static void
-on_account_event (ScRequestsPage *self)
-{
-  reload (self);
-}
-
 /* Decisions made elsewhere (a chat window, the command line) show when the
  * page does. */
 static void
@@ -585,21 +551,8 @@ set_account (ScRequestsPage *self,
   if (self->account == account)
     return;
 
-  if (self->account != NULL)
-    g_signal_handlers_disconnect_by_data (self->account, self);
   g_set_object (&self->account, account);
-
-  if (account != NULL)
-    {
-      /* The store is there once the account loaded: its agent starts then. */
-      g_signal_connect_object (account, "notify::agent", G_CALLBACK (on_account_event), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (account, "knock", G_CALLBACK (on_account_event), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (account, "incoming-session", G_CALLBACK (on_account_event), self,
-                               G_CONNECT_SWAPPED);
-      reload (self);
-    }
+  sc_reloader_set_account (self->reloader, account);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
 }
@@ -623,13 +576,12 @@ sc_requests_page_dispose (GObject *object)
   ScRequestsPage *self = (ScRequestsPage *) object;
 
   g_cancellable_cancel (self->cancellable);
-  if (self->account != NULL)
-    g_signal_handlers_disconnect_by_data (self->account, self);
   /* The bin's child is a template child: let go of it before the template does. */
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SC_TYPE_REQUESTS_PAGE);
   g_clear_object (&self->account);
   g_clear_object (&self->block_item);
+  g_clear_object (&self->reloader);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (sc_requests_page_parent_class)->dispose (object);
@@ -713,5 +665,11 @@ static void
 sc_requests_page_init (ScRequestsPage *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->reloader = sc_reloader_new (list_requests_job, (GDestroyNotify) g_ptr_array_unref,
+                                    self->cancellable, on_requests_listed, self);
+  /* The store is there once the account loaded: its agent starts then. */
+  sc_reloader_reload_on (self->reloader, "notify::agent", 0);
+  sc_reloader_reload_on (self->reloader, "knock", 0);
+  sc_reloader_reload_on (self->reloader, "incoming-session", 0);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
