@@ -30,35 +30,6 @@ contact_from_row (sqlite3_stmt *stmt)
   return contact;
 }
 
-/* Runs a query for at most one contact, bound to id or to a user ID;
- * *contact is NULL when there is none. */
-static gboolean
-store_read_contact (ScStore     *self,
-                    const char  *sql,
-                    gint64       id,
-                    const char  *user_id,
-                    ScContact  **contact,
-                    GError     **error)
-{
-  g_autoptr(ScStoreStatement) stmt = sc_store_prepare (self, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  if (user_id != NULL)
-    bind_text (stmt, 1, user_id);
-  else
-    sqlite3_bind_int64 (stmt, 1, id);
-
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return sc_store_fail (self, rc, error);
-
-  *contact = rc == SQLITE_ROW ? contact_from_row (stmt) : NULL;
-  return TRUE;
-}
-
 /* The contact with that id; NULL and SC_STORE_ERROR_NOT_FOUND when there is none. */
 static ScContact *
 store_read_contact_by_id (ScStore  *self,
@@ -67,8 +38,8 @@ store_read_contact_by_id (ScStore  *self,
 {
   ScContact *contact = NULL;
 
-  if (!store_read_contact (self, "SELECT " CONTACT_COLUMNS " FROM contacts WHERE id = ?",
-                           id, NULL, &contact, error))
+  if (!sc_store_read_one (self, "SELECT " CONTACT_COLUMNS " FROM contacts WHERE id = ?",
+                          id, NULL, contact_from_row, (gpointer *) &contact, error))
     return NULL;
 
   if (contact == NULL)
@@ -394,8 +365,8 @@ sc_store_find_contact (ScStore     *self,
   normalized = sc_user_id_normalize (user_id);
 
   locker = g_mutex_locker_new (&self->lock);
-  store_read_contact (self, "SELECT " CONTACT_COLUMNS " FROM contacts WHERE user_id = ?",
-                      0, normalized, &contact, error);
+  sc_store_read_one (self, "SELECT " CONTACT_COLUMNS " FROM contacts WHERE user_id = ?",
+                     0, normalized, contact_from_row, (gpointer *) &contact, error);
 
   return contact;
 }
@@ -432,8 +403,8 @@ store_note_contact_seen (ScStore     *self,
   g_autoptr(ScStoreStatement) stmt = NULL;
   g_autofree char *addresses = NULL;
 
-  if (!store_read_contact (self, "SELECT " CONTACT_COLUMNS " FROM contacts WHERE user_id = ?",
-                           0, user_id, &contact, error))
+  if (!sc_store_read_one (self, "SELECT " CONTACT_COLUMNS " FROM contacts WHERE user_id = ?",
+                          0, user_id, contact_from_row, (gpointer *) &contact, error))
     return FALSE;
 
   if (contact == NULL)

@@ -103,6 +103,15 @@ GPtrArray        *sc_store_list_rows             (ScStore         *self,
                                                   ScStoreRowFunc   read_row,
                                                   GDestroyNotify   free_row,
                                                   GError         **error);
+/* Runs sql with its one parameter bound to key (text) or, when key is NULL,
+ * to id; *row is what read_row makes of the first row, NULL when none. */
+gboolean          sc_store_read_one              (ScStore         *self,
+                                                  const char      *sql,
+                                                  gint64           id,
+                                                  const char      *key,
+                                                  ScStoreRowFunc   read_row,
+                                                  gpointer        *row,
+                                                  GError         **error);
 gboolean          sc_store_begin_write           (ScStore         *self,
                                                   GError         **error);
 /* Ends a transaction: commits it when the work in it succeeded (ok), else

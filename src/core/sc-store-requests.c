@@ -74,35 +74,6 @@ request_from_row (sqlite3_stmt *stmt)
   return request;
 }
 
-/* Runs a query for at most one request, bound to id or to a fingerprint;
- * *request is NULL when there is none. */
-static gboolean
-store_read_request (ScStore     *self,
-                    const char  *sql,
-                    gint64       id,
-                    const char  *fingerprint,
-                    ScRequest  **request,
-                    GError     **error)
-{
-  g_autoptr(ScStoreStatement) stmt = sc_store_prepare (self, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  if (fingerprint != NULL)
-    bind_text (stmt, 1, fingerprint);
-  else
-    sqlite3_bind_int64 (stmt, 1, id);
-
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return sc_store_fail (self, rc, error);
-
-  *request = rc == SQLITE_ROW ? request_from_row (stmt) : NULL;
-  return TRUE;
-}
-
 /* The request with that id; NULL and SC_STORE_ERROR_NOT_FOUND when there is none. */
 static ScRequest *
 store_read_request_by_id (ScStore  *self,
@@ -111,8 +82,8 @@ store_read_request_by_id (ScStore  *self,
 {
   ScRequest *request = NULL;
 
-  if (!store_read_request (self, "SELECT " REQUEST_COLUMNS " FROM requests WHERE id = ?",
-                           id, NULL, &request, error))
+  if (!sc_store_read_one (self, "SELECT " REQUEST_COLUMNS " FROM requests WHERE id = ?",
+                          id, NULL, request_from_row, (gpointer *) &request, error))
     return NULL;
 
   if (request == NULL)
@@ -236,8 +207,8 @@ sc_store_find_request (ScStore     *self,
     return NULL;
 
   locker = g_mutex_locker_new (&self->lock);
-  store_read_request (self, "SELECT " REQUEST_COLUMNS " FROM requests WHERE fingerprint = ?",
-                      0, normalized, &request, error);
+  sc_store_read_one (self, "SELECT " REQUEST_COLUMNS " FROM requests WHERE fingerprint = ?",
+                     0, normalized, request_from_row, (gpointer *) &request, error);
 
   return request;
 }

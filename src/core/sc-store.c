@@ -370,6 +370,34 @@ sc_store_list_rows (ScStore         *self,
   return g_steal_pointer (&rows);
 }
 
+gboolean
+sc_store_read_one (ScStore         *self,
+                   const char      *sql,
+                   gint64           id,
+                   const char      *key,
+                   ScStoreRowFunc   read_row,
+                   gpointer        *row,
+                   GError         **error)
+{
+  g_autoptr(ScStoreStatement) stmt = sc_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  if (key != NULL)
+    bind_text (stmt, 1, key);
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return sc_store_fail (self, rc, error);
+
+  *row = rc == SQLITE_ROW ? read_row (stmt) : NULL;
+  return TRUE;
+}
+
 /* Opening and migrating */
 
 static gboolean
