@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "sc-peer-certificate.h"
+#include "sc-test-certs.h"
 #include "sc-test-util.h"
 
 #define DAY (24 * 60 * 60)
@@ -689,6 +690,62 @@ test_user_id_normalize (void)
   g_assert_false (sc_user_id_equal (NULL, NULL));
 }
 
+static void
+test_crl_files (void)
+{
+  g_autofree char *dir = sc_test_dir_new ("sixchat-crl");
+  ScTestCertSpec ca_spec = { .cn = "CRL Test CA", .is_ca = TRUE };
+  ScTestCertSpec other_spec = { .cn = "Other CA", .is_ca = TRUE };
+  g_autoptr(ScTestCert) ca = sc_test_cert_new (&ca_spec, NULL);
+  g_autoptr(ScTestCert) other = sc_test_cert_new (&other_spec, NULL);
+  g_autofree char *pem_a = sc_test_crl_pem (ca, ca, NULL, 0);
+  g_autofree char *pem_b = sc_test_crl_pem (other, other, NULL, 0);
+  g_autofree char *bundle = g_strconcat (pem_a, pem_b, NULL);
+  g_autoptr(GBytes) der = sc_test_crl_der (ca, ca, NULL, 0);
+  g_autofree char *cert_pem = sc_test_cert_pem (ca);
+  g_autofree char *bundle_path = sc_test_write_file (dir, "two.crl", bundle, -1);
+  g_autofree char *der_path = sc_test_write_file (dir, "one.der", g_bytes_get_data (der, NULL),
+                                                  (gssize) g_bytes_get_size (der));
+  g_autofree char *garbage_path = sc_test_write_file (dir, "garbage.crl", "not a CRL", -1);
+  g_autofree char *cert_path = sc_test_write_file (dir, "cert.pem", cert_pem, -1);
+  g_autofree char *missing_path = g_build_filename (dir, "missing.crl", NULL);
+  g_autoptr(GPtrArray) crls = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) not_der = g_bytes_new_static ("not DER", 7);
+  g_autofree char *issuer = NULL;
+
+  crls = sc_crl_list_from_file (bundle_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crls->len, ==, 2);
+  issuer = sc_crl_get_issuer_dn (g_ptr_array_index (crls, 1));
+  g_assert_nonnull (strstr (issuer, "Other CA"));
+  g_clear_pointer (&crls, g_ptr_array_unref);
+
+  crls = sc_crl_list_from_file (der_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (crls->len, ==, 1);
+  g_assert_true (g_bytes_equal (g_ptr_array_index (crls, 0), der));
+  g_clear_pointer (&crls, g_ptr_array_unref);
+
+  g_assert_null (sc_crl_list_from_file (garbage_path, &error));
+  g_assert_error (error, SC_CERTIFICATE_ERROR, SC_CERTIFICATE_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "garbage.crl"));
+  g_clear_error (&error);
+
+  g_assert_null (sc_crl_list_from_file (cert_path, &error));
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SC_CERTIFICATE_ERROR);
+  g_clear_error (&error);
+
+  g_assert_null (sc_crl_list_from_file (missing_path, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_clear_error (&error);
+
+  g_assert_null (sc_crl_get_issuer_dn (not_der));
+
+  sc_test_dir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -711,6 +768,8 @@ main (int   argc,
   g_test_add_func ("/certificate/fingerprint/format", test_fingerprint_format);
   g_test_add_func ("/certificate/user-id/valid", test_user_id_valid);
   g_test_add_func ("/certificate/user-id/normalize", test_user_id_normalize);
+
+  g_test_add_func ("/certificate/crl-files", test_crl_files);
 
   return g_test_run ();
 }

@@ -3,9 +3,6 @@
 
 #include <glib/gi18n.h>
 
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
-
 #include "sc-preferences-window-private.h"
 #include "sc-trust-item.h"
 
@@ -294,68 +291,6 @@ sc_preferences_window_add_issuer_action (GtkWidget  *widget,
                                      issuer_file_chosen);
 }
 
-static void
-set_gnutls_error (GError     **error,
-                  const char  *path,
-                  int          code)
-{
-  g_autofree char *basename = g_path_get_basename (path);
-
-  g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_INVALID,
-               _("%s: not a certificate revocation list (%s)"), basename, gnutls_strerror (code));
-}
-
-/* The CRLs of a PEM bundle or a DER file, each as DER. */
-static GPtrArray *
-read_crls (const char  *path,
-           GError     **error)
-{
-  g_autoptr(GPtrArray) ders = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GBytes) data = NULL;
-  gnutls_x509_crl_t *list = NULL;
-  unsigned int n_list = 0;
-  gnutls_datum_t datum;
-  gsize length;
-  int ret;
-
-  data = g_file_load_bytes (file, NULL, NULL, error);
-  if (data == NULL)
-    return NULL;
-
-  datum.data = (unsigned char *) g_bytes_get_data (data, &length);
-  datum.size = length;
-  ret = gnutls_x509_crl_list_import2 (&list, &n_list, &datum,
-                                      g_strstr_len ((const char *) datum.data, length, "-----BEGIN") != NULL
-                                      ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, 0);
-  if (ret < 0)
-    {
-      set_gnutls_error (error, path, ret);
-      return NULL;
-    }
-
-  for (unsigned int i = 0; i < n_list; i++)
-    {
-      gnutls_datum_t der = { NULL, 0 };
-
-      if (ret >= 0)
-        ret = gnutls_x509_crl_export2 (list[i], GNUTLS_X509_FMT_DER, &der);
-      if (ret >= 0)
-        g_ptr_array_add (ders, g_bytes_new (der.data, der.size));
-      gnutls_free (der.data);
-      gnutls_x509_crl_deinit (list[i]);
-    }
-  gnutls_free (list);
-
-  if (ret < 0)
-    {
-      set_gnutls_error (error, path, ret);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ders);
-}
-
 static gpointer
 add_crls_job (ScStore       *store,
               gpointer       data,
@@ -363,7 +298,7 @@ add_crls_job (ScStore       *store,
               GError       **error)
 {
   const char *path = data;
-  g_autoptr(GPtrArray) ders = read_crls (path, error);
+  g_autoptr(GPtrArray) ders = sc_crl_list_from_file (path, error);
   GError *local_error = NULL;
   GError *first = NULL;
   guint n_added = 0;

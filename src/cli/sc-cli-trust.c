@@ -7,8 +7,6 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
-#include <gnutls/gnutls.h>
-#include <gnutls/x509.h>
 
 #include "sc-cli-private.h"
 #include "sc-peer-certificate.h"
@@ -16,7 +14,6 @@
 #include "sc-store.h"
 #include "sc-trust-policy.h"
 
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crl_t, gnutls_x509_crl_deinit, NULL)
 
 static ScStore *
 open_store (const char *profile_dir)
@@ -237,72 +234,6 @@ trust_add_issuer (const char *profile_dir,
   return status;
 }
 
-static gboolean
-looks_like_pem (GBytes *data)
-{
-  gsize length;
-  const char *bytes = g_bytes_get_data (data, &length);
-
-  /* PEM is text; a NUL byte ends the search in DER, which is not. */
-  return g_strstr_len (bytes, length, "-----BEGIN") != NULL;
-}
-
-/* The CRLs of a PEM bundle or a DER file; prints an error and returns NULL
- * when there is none or one does not parse. */
-static GPtrArray *
-read_crls (const char *path)
-{
-  g_autoptr(GPtrArray) crls = g_ptr_array_new_with_free_func ((GDestroyNotify) gnutls_x509_crl_deinit);
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  gnutls_datum_t datum;
-  int ret;
-
-  data = g_file_load_bytes (file, NULL, NULL, &error);
-  if (data == NULL)
-    {
-      sc_cli_error ("%s", error->message);
-      return NULL;
-    }
-  datum.data = (unsigned char *) g_bytes_get_data (data, NULL);
-  datum.size = g_bytes_get_size (data);
-
-  if (looks_like_pem (data))
-    {
-      gnutls_x509_crl_t *list = NULL;
-      unsigned int n_list = 0;
-
-      ret = gnutls_x509_crl_list_import2 (&list, &n_list, &datum, GNUTLS_X509_FMT_PEM, 0);
-      for (unsigned int i = 0; ret >= 0 && i < n_list; i++)
-        g_ptr_array_add (crls, list[i]);
-      gnutls_free (list);
-    }
-  else
-    {
-      g_auto(gnutls_x509_crl_t) crl = NULL;
-
-      ret = gnutls_x509_crl_init (&crl);
-      if (ret >= 0)
-        ret = gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER);
-      if (ret >= 0)
-        g_ptr_array_add (crls, g_steal_pointer (&crl));
-    }
-
-  if (ret < 0)
-    {
-      sc_cli_error ("%s: not a CRL: %s", path, gnutls_strerror (ret));
-      return NULL;
-    }
-  if (crls->len == 0)
-    {
-      sc_cli_error ("%s: no CRL found", path);
-      return NULL;
-    }
-
-  return g_steal_pointer (&crls);
-}
-
 static int
 trust_add_crl (const char *profile_dir,
                int         argc,
@@ -310,6 +241,7 @@ trust_add_crl (const char *profile_dir,
 {
   g_autoptr(GPtrArray) crls = NULL;
   g_autoptr(ScStore) store = NULL;
+  g_autoptr(GError) error = NULL;
   int status = SC_EXIT_OK;
   const char *path;
 
@@ -317,9 +249,9 @@ trust_add_crl (const char *profile_dir,
     return SC_EXIT_USAGE;
   path = argv[1];
 
-  crls = read_crls (path);
+  crls = sc_crl_list_from_file (path, &error);
   if (crls == NULL)
-    return SC_EXIT_FAILURE;
+    return sc_cli_error ("%s", error->message);
 
   store = open_store (profile_dir);
   if (store == NULL)
@@ -327,35 +259,17 @@ trust_add_crl (const char *profile_dir,
 
   for (guint i = 0; i < crls->len; i++)
     {
-      gnutls_datum_t der_datum = { NULL, 0 };
-      gnutls_datum_t issuer_datum = { NULL, 0 };
-      g_autoptr(GBytes) der = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *issuer = NULL;
+      GBytes *der = g_ptr_array_index (crls, i);
+      g_autoptr(GError) add_error = NULL;
+      g_autofree char *issuer_dn = sc_crl_get_issuer_dn (der);
+      g_autofree char *issuer = issuer_dn != NULL ? sc_cli_printable (issuer_dn) : NULL;
       g_autofree char *fingerprint = NULL;
       g_autofree char *formatted = NULL;
-      int ret;
 
-      ret = gnutls_x509_crl_export2 (crls->pdata[i], GNUTLS_X509_FMT_DER, &der_datum);
-      if (ret < 0)
-        {
-          sc_cli_error ("%s: %s", path, gnutls_strerror (ret));
-          status = SC_EXIT_FAILURE;
-          continue;
-        }
-      der = g_bytes_new (der_datum.data, der_datum.size);
-      gnutls_free (der_datum.data);
-
-      if (gnutls_x509_crl_get_issuer_dn3 (crls->pdata[i], &issuer_datum, 0) >= 0)
-        {
-          issuer = sc_cli_printable ((const char *) issuer_datum.data);
-          gnutls_free (issuer_datum.data);
-        }
-
-      if (!sc_store_add_crl (store, der, &error))
+      if (!sc_store_add_crl (store, der, &add_error))
         {
           sc_cli_error ("%s: CRL of %s: %s", path, issuer != NULL ? issuer : "an unnamed issuer",
-                        error->message);
+                        add_error->message);
           status = SC_EXIT_FAILURE;
           continue;
         }

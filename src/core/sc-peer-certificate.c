@@ -577,6 +577,84 @@ sc_peer_certificate_get_not_after (ScPeerCertificate *self)
   return self->not_after;
 }
 
+GPtrArray *
+sc_crl_list_from_file (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(GPtrArray) ders = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autofree char *contents = NULL;
+  gnutls_x509_crl_t *list = NULL;
+  unsigned int n_list = 0;
+  gnutls_datum_t datum;
+  gsize length = 0;
+  int ret;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+
+  datum.data = (unsigned char *) contents;
+  datum.size = (unsigned int) length;
+  ret = gnutls_x509_crl_list_import2 (&list, &n_list, &datum,
+                                      g_strstr_len (contents, length, "-----BEGIN ") != NULL
+                                      ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, 0);
+
+  for (unsigned int i = 0; i < n_list; i++)
+    {
+      gnutls_datum_t der = { NULL, 0 };
+
+      if (ret >= 0)
+        ret = gnutls_x509_crl_export2 (list[i], GNUTLS_X509_FMT_DER, &der);
+      if (ret >= 0)
+        g_ptr_array_add (ders, g_bytes_new (der.data, der.size));
+      gnutls_free (der.data);
+      gnutls_x509_crl_deinit (list[i]);
+    }
+  gnutls_free (list);
+
+  if (ret < 0)
+    {
+      g_set_error (error, SC_CERTIFICATE_ERROR, SC_CERTIFICATE_ERROR_PARSE,
+                   "“%s” is not a certificate revocation list: %s", path, gnutls_strerror (ret));
+      return NULL;
+    }
+
+  if (ders->len == 0)
+    {
+      g_set_error (error, SC_CERTIFICATE_ERROR, SC_CERTIFICATE_ERROR_EMPTY,
+                   "No certificate revocation list found in “%s”", path);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ders);
+}
+
+char *
+sc_crl_get_issuer_dn (GBytes *der)
+{
+  gnutls_x509_crl_t crl = NULL;
+  gnutls_datum_t datum;
+  gnutls_datum_t issuer = { NULL, 0 };
+  char *result = NULL;
+  gsize size;
+
+  g_return_val_if_fail (der != NULL, NULL);
+
+  datum.data = (unsigned char *) g_bytes_get_data (der, &size);
+  datum.size = (unsigned int) size;
+  if (gnutls_x509_crl_init (&crl) == 0
+      && gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER) == 0
+      && gnutls_x509_crl_get_issuer_dn3 (crl, &issuer, 0) == 0)
+    result = g_strndup ((const char *) issuer.data, issuer.size);
+
+  gnutls_free (issuer.data);
+  g_clear_pointer (&crl, gnutls_x509_crl_deinit);
+
+  return result;
+}
+
 gboolean
 sc_peer_certificate_is_self_signed (ScPeerCertificate *self)
 {

@@ -54,6 +54,14 @@ gint64      sc_peer_certificate_get_not_before      (ScPeerCertificate *self);
 gint64      sc_peer_certificate_get_not_after       (ScPeerCertificate *self);
 gboolean    sc_peer_certificate_is_self_signed      (ScPeerCertificate *self);
 
+/* Certificate revocation lists in a file: a PEM bundle or one DER CRL.
+ * Returns each as DER (GBytes); SC_CERTIFICATE_ERROR_PARSE or _EMPTY name
+ * the file when it holds none or one does not parse. */
+GPtrArray  *sc_crl_list_from_file                   (const char        *path,
+                                                     GError           **error);
+/* The issuer DN of a DER CRL, or NULL when it does not parse. */
+char       *sc_crl_get_issuer_dn                    (GBytes            *der);
+
 /* SHA-256 fingerprints are kept as 64 lowercase hex digits. */
 char       *sc_fingerprint_of_der                   (GBytes            *der);
 char       *sc_fingerprint_normalize                (const char        *text,
