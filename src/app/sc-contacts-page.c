@@ -7,6 +7,7 @@
 #include "sc-contact-editor.h"
 #include "sc-contact-row.h"
 #include "sc-contacts-page.h"
+#include "sc-reloader.h"
 
 struct _ScContactsPage
 {
@@ -19,8 +20,7 @@ struct _ScContactsPage
   GtkCustomFilter    *filter;
   /* The search text, normalized and case-folded; NULL: show everyone. */
   char               *search;
-  gboolean            loading;
-  gboolean            reload_again;
+  ScReloader         *reloader;
   gboolean            loaded;
   gboolean            failed;   /* the first load failed */
 
@@ -215,22 +215,13 @@ update_view (ScContactsPage *self)
                                     ? "list" : "no-results");
 }
 
-static void reload (ScContactsPage *self);
-
 static void
-on_loaded (GObject      *source,
-           GAsyncResult *result,
+on_loaded (gpointer      result,
+           const GError *error,
            gpointer      user_data)
 {
-  ScContactsPage *self;
-  g_autoptr(GError) error = NULL;
-  Loaded *loaded = sc_store_run_finish (SC_STORE (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = SC_CONTACTS_PAGE (user_data);
-  self->loading = FALSE;
+  ScContactsPage *self = SC_CONTACTS_PAGE (user_data);
+  Loaded *loaded = result;
 
   if (loaded == NULL)
     {
@@ -249,16 +240,9 @@ on_loaded (GObject      *source,
                            g_list_model_get_n_items (G_LIST_MODEL (self->contacts)),
                            loaded->contacts->pdata, loaded->contacts->len);
       self->loaded = TRUE;
-      loaded_free (loaded);
     }
 
   update_view (self);
-
-  if (self->reload_again)
-    {
-      self->reload_again = FALSE;
-      reload (self);
-    }
 }
 
 /* Loads the contacts and their trust again; a change during a load makes
@@ -266,20 +250,7 @@ on_loaded (GObject      *source,
 static void
 reload (ScContactsPage *self)
 {
-  ScStore *store = self->account != NULL ? sc_account_get_store (self->account) : NULL;
-
-  if (store == NULL)
-    return;
-
-  if (self->loading)
-    {
-      self->reload_again = TRUE;
-      return;
-    }
-
-  self->loading = TRUE;
-  sc_store_run_async (store, load_job, NULL, NULL, (GDestroyNotify) loaded_free,
-                      self->cancellable, on_loaded, self);
+  sc_reloader_reload (self->reloader);
 }
 
 static ScContact *
@@ -644,24 +615,6 @@ search_action (GtkWidget  *widget,
 /* The account */
 
 static void
-on_account_changed (ScAccount      *account,
-                    GParamSpec     *pspec,
-                    ScContactsPage *self)
-{
-  reload (self);
-}
-
-/* A session or knock may have changed what the store knows of a contact
- * (last seen, address, certificate). */
-static void
-on_account_activity (ScAccount      *account,
-                     gpointer        what,
-                     ScContactsPage *self)
-{
-  reload (self);
-}
-
-static void
 set_account (ScContactsPage *self,
              ScAccount      *account)
 {
@@ -671,10 +624,7 @@ set_account (ScContactsPage *self,
     return;
 
   self->account = g_object_ref (account);
-  g_signal_connect_object (account, "notify::identity", G_CALLBACK (on_account_changed), self, 0);
-  g_signal_connect_object (account, "incoming-session", G_CALLBACK (on_account_activity), self, 0);
-  g_signal_connect_object (account, "knock", G_CALLBACK (on_account_activity), self, 0);
-  reload (self);
+  sc_reloader_set_account (self->reloader, account);
 }
 
 static void
@@ -727,6 +677,7 @@ sc_contacts_page_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_pointer (&self->trust, g_hash_table_unref);
   g_clear_object (&self->account);
+  g_clear_object (&self->reloader);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (sc_contacts_page_parent_class)->dispose (object);
@@ -795,6 +746,13 @@ static void
 sc_contacts_page_init (ScContactsPage *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->reloader = sc_reloader_new (load_job, (GDestroyNotify) loaded_free,
+                                    self->cancellable, on_loaded, self);
+  sc_reloader_reload_on (self->reloader, "notify::identity", 0);
+  /* A session or knock may have changed what the store knows of a contact
+   * (last seen, address, certificate). */
+  sc_reloader_reload_on (self->reloader, "incoming-session", 0);
+  sc_reloader_reload_on (self->reloader, "knock", 0);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
