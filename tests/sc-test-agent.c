@@ -3,23 +3,33 @@
 
 #include "sc-profile.h"
 #include "sc-test-agent.h"
+#include "sc-test-util.h"
 
 static void
-on_message (ScSession  *session,
-            const char *id,
-            gint64      time_ms,
-            const char *body,
-            ScTestPeer *peer)
+on_message_added (ScMessenger *messenger,
+                  ScMessage   *message,
+                  ScTestPeer  *peer)
 {
-  g_ptr_array_add (peer->messages, g_strdup (body));
+  if (!message->outgoing)
+    g_ptr_array_add (peer->messages, g_strdup (message->body));
 }
 
 static void
-on_session_started (ScUserAgent *agent,
-                    ScSession   *session,
+on_message_changed (ScMessenger *messenger,
+                    ScMessage   *message,
                     ScTestPeer  *peer)
 {
-  g_signal_connect (session, "message-received", G_CALLBACK (on_message), peer);
+  if (message->state == SC_MESSAGE_DELIVERED)
+    g_ptr_array_add (peer->delivered, g_strdup (message->id));
+}
+
+static void
+on_store_failed (ScMessenger *messenger,
+                 const char  *text,
+                 ScTestPeer  *peer)
+{
+  g_test_message ("store failed: %s", text);
+  g_ptr_array_add (peer->failures, g_strdup (text));
 }
 
 static void
@@ -55,10 +65,17 @@ sc_test_peer_new_for_profile (const char *profile_dir)
   peer->agent = sc_user_agent_new (peer->identity, peer->store, &error);
   g_assert_no_error (error);
   peer->messages = g_ptr_array_new_with_free_func (g_free);
+  peer->delivered = g_ptr_array_new_with_free_func (g_free);
+  peer->failures = g_ptr_array_new_with_free_func (g_free);
   peer->knocks = g_ptr_array_new_with_free_func (g_free);
   peer->incoming = g_ptr_array_new_with_free_func (g_object_unref);
 
-  g_signal_connect (peer->agent, "session-started", G_CALLBACK (on_session_started), peer);
+  g_signal_connect (sc_user_agent_get_messenger (peer->agent), "message-added",
+                    G_CALLBACK (on_message_added), peer);
+  g_signal_connect (sc_user_agent_get_messenger (peer->agent), "message-changed",
+                    G_CALLBACK (on_message_changed), peer);
+  g_signal_connect (sc_user_agent_get_messenger (peer->agent), "store-failed",
+                    G_CALLBACK (on_store_failed), peer);
   g_signal_connect (peer->agent, "incoming-session", G_CALLBACK (on_incoming), peer);
   g_signal_connect (peer->agent, "knock", G_CALLBACK (on_knock), peer);
 
@@ -97,6 +114,8 @@ sc_test_peer_free (ScTestPeer *peer)
   g_clear_object (&peer->identity);
   g_clear_object (&peer->store);
   g_ptr_array_unref (peer->messages);
+  g_ptr_array_unref (peer->delivered);
+  g_ptr_array_unref (peer->failures);
   g_ptr_array_unref (peer->knocks);
   g_free (peer->profile_dir);
   g_free (peer);
@@ -236,4 +255,47 @@ void
 sc_test_spin (guint ms)
 {
   spin_until (never, NULL, NULL, ms);
+}
+
+typedef struct
+{
+  gboolean   done;
+  ScMessage *message;
+  GError    *error;
+} SendResult;
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  SendResult *sent = user_data;
+
+  sent->message = sc_messenger_send_finish (SC_MESSENGER (source), result, &sent->error);
+  sent->done = TRUE;
+}
+
+char *
+sc_test_peer_send (ScTestPeer  *peer,
+                   const char  *user_id,
+                   const char  *body,
+                   GError     **error)
+{
+  SendResult sent = { 0 };
+  char *id;
+
+  sc_messenger_send_async (sc_user_agent_get_messenger (peer->agent),
+                           user_id, body, NULL, on_sent, &sent);
+  g_assert_true (sc_test_wait_for (&sent.done, 30));
+
+  if (sent.message == NULL)
+    {
+      g_propagate_error (error, sent.error);
+      return NULL;
+    }
+
+  g_assert_cmpint (sent.message->state, ==, SC_MESSAGE_PENDING);
+  id = g_strdup (sent.message->id);
+  sc_message_unref (sent.message);
+  return id;
 }

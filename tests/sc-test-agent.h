@@ -18,6 +18,8 @@ typedef struct
   ScStore     *store;
   ScUserAgent *agent;
   GPtrArray   *messages;   /* bodies received on any session, in order */
+  GPtrArray   *delivered;  /* ids of our messages that became DELIVERED */
+  GPtrArray   *failures;   /* what the messenger reported as store-failed */
   GPtrArray   *knocks;     /* "verdict reason" of every knock */
   GPtrArray   *incoming;   /* ScSession: incoming sessions that said hello */
 } ScTestPeer;
@@ -40,6 +42,12 @@ void         sc_test_peer_pin            (ScTestPeer  *peer,
 ScSession   *sc_test_peer_dial           (ScTestPeer  *peer,
                                           ScTestPeer  *callee,
                                           const char  *address);
+/* Writes a message to user_id through peer's messenger and waits until
+ * it is stored; returns its id, or NULL with error. */
+char        *sc_test_peer_send           (ScTestPeer  *peer,
+                                          const char  *user_id,
+                                          const char  *body,
+                                          GError     **error);
 
 /* Spins the main context until the session reaches state (or a later one,
  * CLOSED included) or timeout_s passes; returns whether it got exactly state. */

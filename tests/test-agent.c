@@ -91,14 +91,6 @@ assert_knock (ScTestPeer *peer,
 
 /* Chat both ways */
 
-static void
-on_receipt (ScSession  *session,
-            const char *id,
-            GPtrArray  *receipts)
-{
-  g_ptr_array_add (receipts, g_strdup (id));
-}
-
 /* The session thread notes the sighting just after the session opened. */
 static ScContact *
 wait_seen (ScTestPeer *peer,
@@ -122,8 +114,6 @@ static void
 test_chat_both_ways (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(GPtrArray) bob_receipts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) alice_receipts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(ScSession) session = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *id1 = NULL;
@@ -143,7 +133,6 @@ test_chat_both_ways (Fixture       *f,
   g_assert_no_error (error);
 
   session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
-  g_signal_connect (session, "receipt-received", G_CALLBACK (on_receipt), bob_receipts);
   g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
 
   decision = sc_session_get_decision (session);
@@ -157,7 +146,6 @@ test_chat_both_ways (Fixture       *f,
   g_assert_true (sc_test_wait_state (answer, SC_SESSION_STATE_OPEN, 10));
   g_assert_cmpstr (sc_session_get_peer_user_id (answer), ==, "bob@example.org");
   g_assert_cmpint (sc_session_get_decision (answer)->reason, ==, SC_REASON_PINNED);
-  g_signal_connect (answer, "receipt-received", G_CALLBACK (on_receipt), alice_receipts);
 
   /* Both contacts were seen; only the dialled address is worth keeping. */
   seen = wait_seen (f->bob, "alice@example.org");
@@ -167,32 +155,32 @@ test_chat_both_ways (Fixture       *f,
   seen = wait_seen (f->alice, "bob@example.org");
   g_assert_true (sc_contact_get_addresses (seen) == NULL || sc_contact_get_addresses (seen)[0] == NULL);
 
-  id1 = sc_session_send_message (session, "Hello Alice ✓", &error);
+  id1 = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), "Hello Alice ✓", &error);
   g_assert_no_error (error);
   g_assert_true (sc_test_wait_len (f->alice->messages, 1, 10));
   g_assert_cmpstr (g_ptr_array_index (f->alice->messages, 0), ==, "Hello Alice ✓");
-  g_assert_true (sc_test_wait_len (bob_receipts, 1, 10));
-  g_assert_cmpstr (g_ptr_array_index (bob_receipts, 0), ==, id1);
+  g_assert_true (sc_test_wait_len (f->bob->delivered, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f->bob->delivered, 0), ==, id1);
 
-  id2 = sc_session_send_message (answer, "Hi Bob\nsecond line", &error);
+  id2 = sc_test_peer_send (f->alice, sc_identity_get_user_id (f->bob->identity), "Hi Bob\nsecond line", &error);
   g_assert_no_error (error);
   g_assert_true (sc_test_wait_len (f->bob->messages, 1, 10));
   g_assert_cmpstr (g_ptr_array_index (f->bob->messages, 0), ==, "Hi Bob\nsecond line");
-  g_assert_true (sc_test_wait_len (alice_receipts, 1, 10));
-  g_assert_cmpstr (g_ptr_array_index (alice_receipts, 0), ==, id2);
+  g_assert_true (sc_test_wait_len (f->alice->delivered, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f->alice->delivered, 0), ==, id2);
 
   /* The limit is the encoded line: 20,000 control characters escape to 120 KB. */
   {
     g_autofree char *escaped = g_strnfill (20000, '\x01');
     g_autofree char *large = g_strnfill (SC_PROTOCOL_MAX_LINE - 200, 'a');
-    g_autofree char *rejected = sc_session_send_message (session, escaped, &error);
+    g_autofree char *rejected = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), escaped, &error);
     g_autofree char *accepted = NULL;
 
-    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE);
+    g_assert_error (error, SC_STORE_ERROR, SC_STORE_ERROR_INVALID);
     g_assert_null (rejected);
     g_clear_error (&error);
 
-    accepted = sc_session_send_message (session, large, &error);
+    accepted = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), large, &error);
     g_assert_no_error (error);
     g_assert_true (sc_test_wait_len (f->alice->messages, 2, 10));
     g_assert_cmpstr (g_ptr_array_index (f->alice->messages, 1), ==, large);
@@ -260,7 +248,7 @@ assert_refused_in_handshake (Fixture       *f,
                              ScCloseReason  expected)
 {
   g_autoptr(ScSession) session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
-  g_autofree char *id = sc_session_send_message (session, "must never arrive", NULL);
+  g_autofree char *id = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), "must never arrive", NULL);
 
   g_assert_nonnull (id);
   g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_CLOSED, 10));
@@ -440,8 +428,8 @@ test_request_accept (Fixture       *f,
   g_autofree char *id = NULL;
   ScSession *answer = incoming_session (f->alice);
 
-  /* Written while pending: held until the request is accepted. */
-  id = sc_session_send_message (session, "waiting for you", &error);
+  /* Written while pending: kept until the request is accepted. */
+  id = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), "waiting for you", &error);
   g_assert_no_error (error);
   sc_test_spin (300);
   g_assert_cmpuint (f->alice->messages->len, ==, 0);
@@ -474,7 +462,7 @@ test_request_decline (Fixture       *f,
   g_autoptr(ScSession) session = start_request (f);
   g_autoptr(ScRequest) request = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = sc_session_send_message (session, "never delivered", NULL);
+  g_autofree char *id = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), "never delivered", NULL);
   ScSession *answer = incoming_session (f->alice);
   gint64 request_id = sc_session_get_request_id (answer);
 
@@ -533,7 +521,6 @@ test_concurrent_sessions (Fixture       *f,
 {
   const guint n = 50;
   g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func (g_free);
 
   sc_test_peer_pin (f->alice, f->bob);
   sc_test_peer_pin (f->bob, f->alice);
@@ -542,15 +529,18 @@ test_concurrent_sessions (Fixture       *f,
     {
       ScSession *session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
       g_autofree char *body = g_strdup_printf ("message %u", i);
-      g_autofree char *id = sc_session_send_message (session, body, NULL);
+      g_autofree char *id = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), body, NULL);
 
       g_assert_nonnull (id);
-      g_signal_connect (session, "receipt-received", G_CALLBACK (on_receipt), receipts);
       g_ptr_array_add (sessions, session);
     }
 
+  /* Every session sends what is unsent; Alice keeps each message once. */
   g_assert_true (sc_test_wait_len (f->alice->messages, n, 60));
-  g_assert_true (sc_test_wait_len (receipts, n, 60));
+  g_assert_true (sc_test_wait_len (f->bob->delivered, n, 60));
+  sc_test_spin (200);
+  g_assert_cmpuint (f->alice->messages->len, ==, n);
+  g_assert_cmpuint (f->bob->delivered->len, ==, n);
   g_assert_cmpuint (f->alice->incoming->len, ==, n);
 
   for (guint i = 0; i < n; i++)
@@ -1026,7 +1016,7 @@ test_half_open_flood (Fixture       *f,
   sc_test_spin (200);
 
   session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
-  id = sc_session_send_message (session, "through the flood", NULL);
+  id = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), "through the flood", NULL);
   g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
   g_assert_true (sc_test_wait_len (f->alice->messages, 1, 10));
   assert_knock (f->alice, "reject busy");

@@ -745,20 +745,21 @@ test_store_migration (Fixture       *fixture,
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 3);
 
   /* A version-1 database, with data of that version. */
   g_assert_true (sc_store_add_entry (store, SC_LIST_BLOCK, SC_ENTRY_USER, "mallory@example.org",
                                      "spam", &error));
   g_assert_no_error (error);
   g_clear_object (&store);
-  run_sql (fixture->path, "DROP TABLE contacts; PRAGMA user_version = 1;");
+  run_sql (fixture->path, "DROP TABLE messages_fts; DROP TABLE messages; DROP TABLE contacts; "
+                          "PRAGMA user_version = 1;");
   g_assert_cmpint (query_int (fixture->path,
                               "SELECT count(*) FROM sqlite_schema WHERE name = 'contacts'"),
                    ==, 0);
 
   store = open_store (fixture->path);
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 3);
   g_assert_cmpint (query_int (fixture->path, "PRAGMA application_id"), ==, 0x53495843);
 
   entries = sc_store_list_entries (store, SC_LIST_BLOCK, &error);
@@ -772,7 +773,8 @@ test_store_migration (Fixture       *fixture,
   /* Opening a current database again changes nothing. */
   store = open_store (fixture->path);
   g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM contacts"), ==, 1);
-  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (query_int (fixture->path, "SELECT count(*) FROM messages"), ==, 0);
+  g_assert_cmpint (query_int (fixture->path, "PRAGMA user_version"), ==, 3);
 }
 
 /* Async access */

@@ -36,6 +36,8 @@ struct _ScChatWindow
   gboolean              deciding;         /* a contact request decision is being stored */
   ScTypingState         typing;           /* what we last told the peer */
   guint                 typing_timeout_id;
+  guint                 scroll_idle_id;
+  double                last_scroll_value;
   gboolean              stick_to_bottom;
 
   GListStore           *messages;
@@ -627,17 +629,31 @@ fail_unsent (ScChatWindow *self)
   g_hash_table_remove_all (self->sending);
 }
 
+static gboolean
+scroll_to_end (gpointer data)
+{
+  ScChatWindow *self = data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+
+  self->scroll_idle_id = 0;
+  self->stick_to_bottom = TRUE;
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->transcript_view), "list.scroll-to-item",
+                                "u", n - 1);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 append_message (ScChatWindow  *self,
                 ScChatMessage *message)
 {
-  guint position = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
-
   g_list_store_append (self->messages, message);
 
-  if (self->stick_to_bottom || sc_chat_message_get_own (message))
-    gtk_widget_activate_action (GTK_WIDGET (self->transcript_view), "list.scroll-to-item",
-                                "u", position);
+  /* Many messages may arrive at once: one scroll, to the last, once they
+   * are all in. */
+  if ((self->stick_to_bottom || sc_chat_message_get_own (message)) && self->scroll_idle_id == 0)
+    self->scroll_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_to_end, self, NULL);
 }
 
 static void
@@ -645,34 +661,40 @@ on_transcript_scrolled (GtkAdjustment *adjustment,
                         ScChatWindow  *self)
 {
   double bottom = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  double value = gtk_adjustment_get_value (adjustment);
 
-  self->stick_to_bottom = gtk_adjustment_get_value (adjustment) >= bottom - STICK_TO_BOTTOM_PX;
+  /* Only the user scrolls up: new rows and our own scrolling to the end
+   * never make the transcript stop following the newest message. */
+  if (value >= bottom - STICK_TO_BOTTOM_PX)
+    self->stick_to_bottom = TRUE;
+  else if (value < self->last_scroll_value)
+    self->stick_to_bottom = FALSE;
+  self->last_scroll_value = value;
 }
 
 static void
 on_message_received (ScSession    *session,
-                     const char   *id,
-                     gint64        time,
-                     const char   *body,
+                     ScMessage    *stored,
                      ScChatWindow *self)
 {
-  g_autoptr(ScChatMessage) message = sc_chat_message_new (id, body, time, SC_CHAT_MESSAGE_RECEIVED);
+  g_autoptr(ScChatMessage) message = sc_chat_message_new (stored->id, stored->body, stored->time,
+                                                          SC_CHAT_MESSAGE_RECEIVED);
 
   append_message (self, message);
 }
 
 static void
-on_receipt_received (ScSession    *session,
-                     const char   *id,
-                     ScChatWindow *self)
+on_message_changed (ScSession    *session,
+                    ScMessage    *stored,
+                    ScChatWindow *self)
 {
-  ScChatMessage *message = g_hash_table_lookup (self->sending, id);
+  ScChatMessage *message = g_hash_table_lookup (self->sending, stored->id);
 
-  if (message == NULL)
+  if (message == NULL || stored->state != SC_MESSAGE_DELIVERED)
     return;
 
   sc_chat_message_set_state (message, SC_CHAT_MESSAGE_DELIVERED);
-  g_hash_table_remove (self->sending, id);
+  g_hash_table_remove (self->sending, stored->id);
 }
 
 /* Our typing state */
@@ -811,33 +833,45 @@ dial (ScChatWindow *self,
 /* Actions */
 
 static void
+on_message_stored (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ScChatWindow) self = user_data;
+  g_autoptr(ScMessage) stored = NULL;
+  g_autoptr(ScChatMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stored = sc_messenger_send_finish (SC_MESSENGER (source), result, &error);
+  if (stored == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+
+  message = sc_chat_message_new (stored->id, stored->body, stored->time, SC_CHAT_MESSAGE_SENDING);
+  g_hash_table_insert (self->sending, g_strdup (stored->id), g_object_ref (message));
+  append_message (self, message);
+}
+
+static void
 send_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   ScChatWindow *self = SC_CHAT_WINDOW (widget);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->entry_view);
-  g_autoptr(ScChatMessage) message = NULL;
-  g_autoptr(GError) error = NULL;
+  ScUserAgent *agent = sc_account_get_agent (self->account);
   g_autofree char *text = NULL;
-  g_autofree char *id = NULL;
   GtkTextIter start, end;
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
-  if (*text == '\0')
+  if (*text == '\0' || agent == NULL)
     return;
 
-  id = sc_session_send_message (self->session, text, &error);
-  if (id == NULL)
-    {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-      return;
-    }
-
-  message = sc_chat_message_new (id, text, g_get_real_time () / 1000, SC_CHAT_MESSAGE_SENDING);
-  g_hash_table_insert (self->sending, g_strdup (id), g_object_ref (message));
-  append_message (self, message);
+  sc_messenger_send_async (sc_user_agent_get_messenger (agent), peer_user_id (self), text,
+                           self->cancellable, on_message_stored, g_object_ref (self));
   gtk_text_buffer_set_text (buffer, "", 0);
 }
 
@@ -976,6 +1010,7 @@ sc_chat_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->scroll_idle_id, g_source_remove);
 
   /* Closing the window ends the chat (and leaves a request undecided). */
   if (self->session != NULL && sc_session_get_state (self->session) != SC_SESSION_STATE_CLOSED)
@@ -1066,8 +1101,8 @@ sc_chat_window_init (ScChatWindow *self)
   g_signal_group_connect_swapped (self->session_signals, "notify", G_CALLBACK (on_session_changed), self);
   g_signal_group_connect (self->session_signals, "message-received",
                           G_CALLBACK (on_message_received), self);
-  g_signal_group_connect (self->session_signals, "receipt-received",
-                          G_CALLBACK (on_receipt_received), self);
+  g_signal_group_connect (self->session_signals, "message-changed",
+                          G_CALLBACK (on_message_changed), self);
   g_signal_group_connect (self->session_signals, "closed", G_CALLBACK (on_session_closed), self);
 
   vadjustment = gtk_scrolled_window_get_vadjustment (self->transcript_window);

@@ -99,30 +99,47 @@ on_knock (ScUserAgent   *agent,
 
 static void
 on_message (ScSession  *session,
-            const char *id,
-            gint64      time_ms,
-            const char *body,
+            ScMessage  *message,
             gpointer    user_data)
 {
   JsonBuilder *builder = begin_event ("message", session);
 
   sc_cli_json_add_string (builder, "user", sc_session_get_peer_user_id (session));
-  sc_cli_json_add_string (builder, "id", id);
+  sc_cli_json_add_string (builder, "id", message->id);
   json_builder_set_member_name (builder, "time");
-  json_builder_add_int_value (builder, time_ms);
-  sc_cli_json_add_string (builder, "body", body);
+  json_builder_add_int_value (builder, message->time);
+  sc_cli_json_add_string (builder, "body", message->body);
+  end_event (builder);
+}
+
+/* Our messages: "receipt" once the peer stored one, "refused" when it will not. */
+static void
+on_message_changed (ScSession  *session,
+                    ScMessage  *message,
+                    gpointer    user_data)
+{
+  JsonBuilder *builder;
+
+  if (message->state != SC_MESSAGE_DELIVERED && message->state != SC_MESSAGE_FAILED)
+    return;
+
+  builder = begin_event (message->state == SC_MESSAGE_DELIVERED ? "receipt" : "refused", session);
+  sc_cli_json_add_string (builder, "id", message->id);
+  if (message->error != NULL)
+    sc_cli_json_add_string (builder, "detail", message->error);
   end_event (builder);
 }
 
 static void
-on_receipt (ScSession  *session,
-            const char *id,
-            gpointer    user_data)
+on_store_failed (ScSession  *session,
+                 const char *message,
+                 gpointer    user_data)
 {
-  JsonBuilder *builder = begin_event ("receipt", session);
+  JsonBuilder *builder = begin_event ("store-failed", session);
 
-  sc_cli_json_add_string (builder, "id", id);
+  sc_cli_json_add_string (builder, "detail", message);
   end_event (builder);
+  g_printerr ("sixchat-cli: %s\n", message);
 }
 
 static void
@@ -154,7 +171,8 @@ static void
 watch_session (ScSession *session)
 {
   g_signal_connect (session, "message-received", G_CALLBACK (on_message), NULL);
-  g_signal_connect (session, "receipt-received", G_CALLBACK (on_receipt), NULL);
+  g_signal_connect (session, "message-changed", G_CALLBACK (on_message_changed), NULL);
+  g_signal_connect (session, "store-failed", G_CALLBACK (on_store_failed), NULL);
   g_signal_connect (session, "notify::peer-typing", G_CALLBACK (on_typing), NULL);
   g_signal_connect (session, "closed", G_CALLBACK (on_closed), NULL);
 }
@@ -424,11 +442,15 @@ sc_cli_listen (const char  *profile_dir,
 typedef struct
 {
   GMainLoop        *loop;
+  ScMessenger      *messenger;
   ScSession        *session;
+  char             *peer;
   GDataInputStream *input;
   GCancellable     *cancellable;
   GHashTable       *unacknowledged;  /* message ids */
   gboolean          input_done;
+  gboolean          closed;
+  guint             queued;          /* stored after the session closed */
   int               exit_code;
 } ChatState;
 
@@ -448,16 +470,57 @@ exit_code_for (ScCloseReason reason)
     }
 }
 
+/* Ends the chat once standard input is done: after every message was
+ * acknowledged on an open session, or at once when the session closed
+ * (what is unacknowledged stays in the outbox for the next session). */
 static void
 maybe_finish (ChatState *state)
 {
-  if (state->input_done
-      && g_hash_table_size (state->unacknowledged) == 0
-      && sc_session_get_state (state->session) == SC_SESSION_STATE_OPEN)
+  if (!state->input_done)
+    return;
+
+  if (state->closed)
+    g_main_loop_quit (state->loop);
+  else if (g_hash_table_size (state->unacknowledged) == 0
+           && sc_session_get_state (state->session) == SC_SESSION_STATE_OPEN)
     sc_session_close (state->session);
 }
 
 static void read_next_line (ChatState *state);
+
+static void
+on_stored (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  ChatState *state = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScMessage) message = sc_messenger_send_finish (SC_MESSENGER (source), result, &error);
+  JsonBuilder *builder;
+
+  if (message == NULL)
+    {
+      g_printerr ("sixchat-cli: message not sent: %s\n", error->message);
+      if (!g_error_matches (error, SC_STORE_ERROR, SC_STORE_ERROR_INVALID))
+        state->exit_code = SC_EXIT_FAILURE;
+    }
+  else
+    {
+      /* "sent": stored, and on its way as soon as a session with the peer
+       * is open; "queued": stored while none is. */
+      builder = begin_event (state->closed ? "queued" : "sent", state->closed ? NULL : state->session);
+      sc_cli_json_add_string (builder, "id", message->id);
+      sc_cli_json_add_string (builder, "body", message->body);
+      end_event (builder);
+      if (state->closed)
+        state->queued++;
+      else
+        g_hash_table_add (state->unacknowledged, g_strdup (message->id));
+    }
+
+  /* One line at a time: the history keeps them in the order typed. */
+  read_next_line (state);
+}
 
 static void
 on_line (GObject      *source,
@@ -474,16 +537,10 @@ on_line (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (error != NULL)
+  if (error != NULL || line == NULL)
     {
-      g_printerr ("sixchat-cli: cannot read standard input: %s\n", error->message);
-      state->input_done = TRUE;
-      maybe_finish (state);
-      return;
-    }
-
-  if (line == NULL)
-    {
+      if (error != NULL)
+        g_printerr ("sixchat-cli: cannot read standard input: %s\n", error->message);
       state->input_done = TRUE;
       maybe_finish (state);
       return;
@@ -492,24 +549,13 @@ on_line (GObject      *source,
   if (length > 0 && line[length - 1] == '\r')
     line[--length] = '\0';
 
-  if (length > 0)
+  if (length == 0)
     {
-      g_autofree char *id = sc_session_send_message (state->session, line, &error);
-
-      if (id == NULL)
-        g_printerr ("sixchat-cli: message not sent: %s\n", error->message);
-      else
-        {
-          JsonBuilder *builder = begin_event ("sent", state->session);
-
-          sc_cli_json_add_string (builder, "id", id);
-          sc_cli_json_add_string (builder, "body", line);
-          end_event (builder);
-          g_hash_table_add (state->unacknowledged, g_steal_pointer (&id));
-        }
+      read_next_line (state);
+      return;
     }
 
-  read_next_line (state);
+  sc_messenger_send_async (state->messenger, state->peer, line, NULL, on_stored, state);
 }
 
 static void
@@ -520,11 +566,12 @@ read_next_line (ChatState *state)
 }
 
 static void
-on_chat_receipt (ScSession  *session,
-                 const char *id,
-                 ChatState  *state)
+on_chat_message_changed (ScSession  *session,
+                         ScMessage  *message,
+                         ChatState  *state)
 {
-  g_hash_table_remove (state->unacknowledged, id);
+  if (message->state == SC_MESSAGE_DELIVERED || message->state == SC_MESSAGE_FAILED)
+    g_hash_table_remove (state->unacknowledged, message->id);
   maybe_finish (state);
 }
 
@@ -567,13 +614,17 @@ on_chat_closed (ScSession     *session,
   else
     state->exit_code = exit_code_for (reason);
 
-  if (unacknowledged > 0)
-    g_printerr ("sixchat-cli: %u message(s) were not acknowledged\n", unacknowledged);
   if (state->exit_code != SC_EXIT_OK && message != NULL)
     g_printerr ("sixchat-cli: %s\n", message);
+  if (unacknowledged > 0)
+    g_printerr ("sixchat-cli: %u message(s) were not acknowledged; they stay in the outbox "
+                "and go out the next time a session with %s opens\n",
+                unacknowledged, state->peer);
+  if (!state->input_done)
+    g_printerr ("sixchat-cli: the rest of standard input is queued for %s\n", state->peer);
 
-  g_cancellable_cancel (state->cancellable);
-  g_main_loop_quit (state->loop);
+  state->closed = TRUE;
+  maybe_finish (state);
 }
 
 static gboolean
@@ -581,7 +632,13 @@ on_chat_interrupt (gpointer data)
 {
   ChatState *state = data;
 
-  sc_session_close (state->session);
+  /* Stop reading; what was stored stays queued. */
+  state->input_done = TRUE;
+  g_cancellable_cancel (state->cancellable);
+  if (state->closed)
+    g_main_loop_quit (state->loop);
+  else
+    sc_session_close (state->session);
   return G_SOURCE_CONTINUE;
 }
 
@@ -613,6 +670,9 @@ sc_cli_chat (const char  *profile_dir,
 
   g_option_context_add_main_entries (options, entries, NULL);
   g_option_context_set_summary (options,
+                                "Every line is stored in the history first. Lines the peer did not acknowledge,\n"
+                                "because it could not be reached or the session closed, stay queued and go out\n"
+                                "the next time a session with USERID opens (chat, listen or the app).\n"
                                 "Exits 0 once standard input has ended and every message was acknowledged.\n"
                                 "Exit codes: 4 refused, 5 unreachable, 6 timed out, 7 TLS failed or the peer\n"
                                 "refused our certificate, 8 we rejected the peer's certificate, 9 the peer is\n"
@@ -655,6 +715,8 @@ sc_cli_chat (const char  *profile_dir,
   g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (input), SC_PROTOCOL_MAX_LINE);
 
   state.loop = loop;
+  state.messenger = sc_user_agent_get_messenger (agent);
+  state.peer = argv[1];
   state.session = session;
   state.input = input;
   state.cancellable = cancellable;
@@ -662,7 +724,7 @@ sc_cli_chat (const char  *profile_dir,
   state.exit_code = SC_EXIT_FAILURE;
 
   watch_session (session);
-  g_signal_connect (session, "receipt-received", G_CALLBACK (on_chat_receipt), &state);
+  g_signal_connect (session, "message-changed", G_CALLBACK (on_chat_message_changed), &state);
   g_signal_connect (session, "notify::state", G_CALLBACK (on_chat_state), &state);
   g_signal_connect (session, "closed", G_CALLBACK (on_chat_closed), &state);
   g_unix_signal_add (SIGINT, on_chat_interrupt, &state);
@@ -670,6 +732,11 @@ sc_cli_chat (const char  *profile_dir,
 
   read_next_line (&state);
   g_main_loop_run (loop);
+  g_cancellable_cancel (cancellable);
+
+  if (state.queued > 0)
+    g_printerr ("sixchat-cli: %u message(s) queued for %s; they go out the next time "
+                "a session with %s opens\n", state.queued, state.peer, state.peer);
 
   /* Let the session thread deliver our bye before the process ends. */
   while (sc_user_agent_get_n_running (agent) > 0)

@@ -31,6 +31,10 @@ struct _ScAgentContext
 
   guint                             handshake_timeout_ms;
   guint                             connect_timeout_ms;
+
+  /* Open sessions by peer user ID: whom to tell of a new outgoing message. */
+  GMutex                            peers_lock;
+  GHashTable                       *peers;        /* char* → GPtrArray of ScSession*, no ref */
 };
 
 static gboolean
@@ -91,6 +95,9 @@ sc_agent_context_new (ScIdentity  *identity,
   self->store = g_object_ref (store);
   g_mutex_init (&self->policy_lock);
   g_mutex_init (&self->limits_lock);
+  g_mutex_init (&self->peers_lock);
+  self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) g_ptr_array_unref);
   g_queue_init (&self->handshaking);
   self->max_sessions = 1024;
   self->max_handshakes = 64;
@@ -121,6 +128,9 @@ sc_agent_context_unref (ScAgentContext *self)
     return;
 
   g_assert (g_queue_is_empty (&self->handshaking));
+  g_assert (g_hash_table_size (self->peers) == 0);
+  g_hash_table_unref (self->peers);
+  g_mutex_clear (&self->peers_lock);
   g_clear_pointer (&self->credentials, gnutls_certificate_free_credentials);
   g_clear_pointer (&self->priority, gnutls_priority_deinit);
   g_clear_object (&self->policy);
@@ -274,4 +284,49 @@ sc_agent_context_end_handshake (ScAgentContext *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->limits_lock);
 
   g_queue_remove (&self->handshaking, session);
+}
+
+/* Outgoing messages */
+
+void
+sc_agent_context_register_peer (ScAgentContext *self,
+                                ScSession      *session,
+                                const char     *peer)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->peers_lock);
+  GPtrArray *sessions = g_hash_table_lookup (self->peers, peer);
+
+  if (sessions == NULL)
+    {
+      sessions = g_ptr_array_new ();
+      g_hash_table_insert (self->peers, g_strdup (peer), sessions);
+    }
+
+  g_ptr_array_add (sessions, session);
+}
+
+void
+sc_agent_context_unregister_peer (ScAgentContext *self,
+                                  ScSession      *session,
+                                  const char     *peer)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->peers_lock);
+  GPtrArray *sessions = g_hash_table_lookup (self->peers, peer);
+
+  if (sessions == NULL || !g_ptr_array_remove_fast (sessions, session))
+    return;
+
+  if (sessions->len == 0)
+    g_hash_table_remove (self->peers, peer);
+}
+
+void
+sc_agent_context_poke_peer (ScAgentContext *self,
+                            const char     *peer)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->peers_lock);
+  GPtrArray *sessions = g_hash_table_lookup (self->peers, peer);
+
+  for (guint i = 0; sessions != NULL && i < sessions->len; i++)
+    sc_session_poke_outbox (g_ptr_array_index (sessions, i));
 }

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 /* What every session thread of one user agent shares: the identity and its
  * TLS credentials, the TLS priority, the store, the trust policy (rebuilt
- * when the store changes) and the admission counters.  Reference counted
+ * when the store changes), the admission counters and the open sessions
+ * by peer.  Reference counted
  * and safe to use from any thread; internal to libsixchat-core. */
 typedef struct _ScAgentContext ScAgentContext;
 
@@ -56,6 +57,20 @@ void            sc_agent_context_begin_handshake  (ScAgentContext  *context,
                                                    ScSession       *session);
 void            sc_agent_context_end_handshake    (ScAgentContext  *context,
                                                    ScSession       *session);
+
+/* Open sessions by peer (a normalized user ID), so that a new outgoing
+ * message reaches every open session with its peer at once, whichever
+ * thread stored it.  A session registers when it opens and unregisters
+ * before its thread ends. */
+void            sc_agent_context_register_peer    (ScAgentContext  *context,
+                                                   ScSession       *session,
+                                                   const char      *peer);
+void            sc_agent_context_unregister_peer  (ScAgentContext  *context,
+                                                   ScSession       *session,
+                                                   const char      *peer);
+/* Thread-safe: every open session with peer sends what is unsent. */
+void            sc_agent_context_poke_peer        (ScAgentContext  *context,
+                                                   const char      *peer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScAgentContext, sc_agent_context_unref)
 

@@ -192,6 +192,8 @@ sc_frame_encode (const ScFrame *frame,
                                      frame->status != NULL
                                      ? frame->status
                                      : DEFAULT_RECEIPT_STATUS);
+      if (frame->reason != NULL)
+        json_object_set_string_member (object, "reason", frame->reason);
       break;
 
     case SC_FRAME_TYPING:
@@ -780,7 +782,9 @@ read_fields (ScFrame     *frame,
       frame->status = g_strdup (DEFAULT_RECEIPT_STATUS);
       return read_id (object, &frame->id, error)
           && read_string (object, "status", FIELD_OPTIONAL,
-                          G_MAXSIZE, &frame->status, error);
+                          G_MAXSIZE, &frame->status, error)
+          && read_string (object, "reason", FIELD_OPTIONAL,
+                          G_MAXSIZE, &frame->reason, error);
 
     case SC_FRAME_TYPING:
       if (!read_state (object, typing_state_names, G_N_ELEMENTS (typing_state_names),

@@ -80,7 +80,7 @@ typedef struct
   char          *id;
   gint64         time;        /* message: send time, UNIX milliseconds */
   char          *body;        /* message */
-  char          *status;      /* receipt: "delivered" */
+  char          *status;      /* receipt: "delivered" or "refused" */
 
   /* typing */
   ScTypingState  typing;
@@ -92,7 +92,7 @@ typedef struct
   char          *code;
   char          *message;
 
-  /* bye */
+  /* bye, receipt (refused) */
   char          *reason;      /* optional */
 } ScFrame;
 

@@ -25,6 +25,8 @@ gboolean   sc_session_start          (ScSession         *self,
 void       sc_session_abort          (ScSession         *self,
                                       ScCloseReason      reason,
                                       const char        *message);
+/* Thread-safe: an open session sends what its peer has unsent in the store. */
+void       sc_session_poke_outbox    (ScSession         *self);
 /* Thread-safe: makes the session look at its contact request again now. */
 void       sc_session_wake           (ScSession         *self);
 /* The GnuTLS certificate verification callback of every session. */

@@ -19,6 +19,13 @@
 /* How long closing may wait to deliver a last bye or error to the peer. */
 #define LINGER_MS         1000
 #define READ_CHUNK        16384
+/* Messages from the peer are stored (and acknowledged) in batches of at
+ * most this many: one disk flush per batch. */
+#define INBOX_BATCH       512
+/* Our unsent messages are read from the store this many at a time, and
+ * only while less than OUT_LOW_WATER bytes wait to be written. */
+#define OUTBOX_BATCH      128
+#define OUT_LOW_WATER     (64 * 1024)
 
 typedef struct
 {
@@ -41,8 +48,13 @@ typedef struct
   gsize               out_pos;
   gsize               in_flight;          /* bytes of a send that returned EAGAIN */
   GQueue              requests;           /* ScFrame* taken from the owner */
-  GQueue              held;               /* messages waiting for OPEN */
-  GHashTable         *seen_ids;
+
+  /* Messages, once OPEN: the history is in the store. */
+  char               *peer_key;           /* normalized user ID; set when registered */
+  gboolean            outbox_wanted;      /* unsent messages may wait in the store */
+  gint64              outbox_seq;         /* the last of ours written to this session */
+  GPtrArray          *inbox;              /* ScMessage: received, not yet stored */
+  GPtrArray          *receipts;           /* char*: ids the peer acknowledged */
 
   /* Set by the certificate verification callback. */
   ScPeerCertificate  *peer;
@@ -231,8 +243,13 @@ take_requests (Worker *w)
 {
   ScCloseReason reason = SC_CLOSE_NONE;
   g_autofree char *message = NULL;
+  gboolean poked = FALSE;
+  gboolean closing = sc_session_take_requests (w->session, &w->requests, &poked,
+                                               &reason, &message);
 
-  if (!sc_session_take_requests (w->session, &w->requests, &reason, &message))
+  if (poked)
+    w->outbox_wanted = TRUE;
+  if (!closing)
     return TRUE;
 
   if (reason == SC_CLOSE_BUSY && w->incoming && w->counted_handshake)
@@ -596,14 +613,72 @@ send_hello (Worker *w)
 }
 
 static void
-release_held (Worker *w)
+post_messages (Worker             *w,
+               ScSessionEventType  type,
+               GPtrArray          *messages)
 {
-  ScFrame *frame;
+  ScSessionEvent *event;
 
-  while ((frame = g_queue_pop_head (&w->held)) != NULL)
+  if (messages == NULL || messages->len == 0)
+    return;
+
+  event = sc_session_event_new (type);
+  event->messages = g_ptr_array_ref (messages);
+  sc_session_post (w->session, event);
+}
+
+static void
+post_store_failed (Worker       *w,
+                   const GError *error)
+{
+  ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_STORE_FAILED);
+
+  g_warning ("Session with %s: %s", w->peer_key, error->message);
+  event->text1 = g_strdup (error->message);
+  sc_session_post (w->session, event);
+}
+
+/* Writes our unsent messages to the session, oldest first: those pending,
+ * and those sent on an earlier session that never got a receipt (the peer
+ * keeps a message it already has once).  Stops while much is unwritten. */
+static void
+send_outbox (Worker *w)
+{
+  while (w->outbox_wanted && w->state == SC_SESSION_STATE_OPEN
+         && w->out->len - w->out_pos < OUT_LOW_WATER)
     {
-      queue_frame (w, frame);
-      sc_frame_free (frame);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) unsent = NULL;
+      g_autoptr(GPtrArray) changed = NULL;
+
+      unsent = sc_store_list_unsent (w->store, w->peer_key, w->outbox_seq, OUTBOX_BATCH, &error);
+      if (unsent == NULL)
+        {
+          /* Tried again on the next message or session. */
+          post_store_failed (w, error);
+          w->outbox_wanted = FALSE;
+          return;
+        }
+
+      if (unsent->len < OUTBOX_BATCH)
+        w->outbox_wanted = FALSE;
+
+      for (guint i = 0; i < unsent->len; i++)
+        {
+          const ScMessage *message = g_ptr_array_index (unsent, i);
+          g_autoptr(ScFrame) frame = sc_frame_new (SC_FRAME_MESSAGE);
+
+          frame->id = g_strdup (message->id);
+          frame->time = message->time;
+          frame->body = g_strdup (message->body);
+          queue_frame (w, frame);
+          w->outbox_seq = message->seq;
+        }
+
+      if (!sc_store_mark_sent (w->store, unsent, sc_peer_certificate_get_fingerprint (w->peer),
+                               &changed, &error))
+        post_store_failed (w, error);
+      post_messages (w, SC_SESSION_EVENT_MESSAGES_CHANGED, changed);
     }
 }
 
@@ -614,7 +689,13 @@ open_session (Worker *w)
   g_autofree char *pem = NULL;
 
   post_state (w, SC_SESSION_STATE_OPEN);
-  release_held (w);
+
+  /* Registered first: a message stored from now on pokes us, and one
+   * stored before is in the store when we look. */
+  w->peer_key = sc_user_id_normalize (sc_peer_certificate_get_user_id (w->peer));
+  sc_agent_context_register_peer (w->context, w->session, w->peer_key);
+  w->outbox_wanted = TRUE;
+  send_outbox (w);
   if (!worker_flush (w))
     return;
 
@@ -627,7 +708,7 @@ open_session (Worker *w)
                sc_peer_certificate_get_user_id (w->peer), error->message);
 }
 
-/* Frames the owner queued: held until the session is open. */
+/* Frames the owner queued (typing): only an open session sends them. */
 static void
 process_requests (Worker *w)
 {
@@ -635,12 +716,6 @@ process_requests (Worker *w)
 
   while ((frame = g_queue_pop_head (&w->requests)) != NULL)
     {
-      if (frame->type == SC_FRAME_MESSAGE && w->state != SC_SESSION_STATE_OPEN)
-        {
-          g_queue_push_tail (&w->held, frame);
-          continue;
-        }
-
       if (w->state == SC_SESSION_STATE_OPEN)
         queue_frame (w, frame);
       sc_frame_free (frame);
@@ -725,11 +800,76 @@ handle_hello (Worker  *w,
     record_request (w, frame->greeting);
 }
 
+/* Stores what the peer sent since the last batch, then acknowledges all
+ * of it: a receipt only ever follows a message that is on disk.  A message
+ * we already had is acknowledged again but not reported again.  When the
+ * store fails nothing is acknowledged; the peer keeps the messages and
+ * sends them on its next session. */
+static void
+commit_inbox (Worker *w)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+
+  if (w->inbox->len == 0)
+    return;
+
+  if (!sc_store_receive_messages (w->store, w->peer_key, sc_peer_certificate_get_fingerprint (w->peer),
+                                  w->inbox, &added, &error))
+    {
+      post_store_failed (w, error);
+      queue_error (w, "storage-failed", "The messages could not be stored; send them again later");
+      worker_close (w, SC_CLOSE_IO_ERROR, "Cannot store the messages of %s: %s",
+                    w->peer_key, error->message);
+      g_ptr_array_set_size (w->inbox, 0);
+      return;
+    }
+
+  for (guint i = 0; i < w->inbox->len; i++)
+    {
+      const ScMessage *message = g_ptr_array_index (w->inbox, i);
+      g_autoptr(ScFrame) receipt = sc_frame_new (SC_FRAME_RECEIPT);
+
+      receipt->id = g_strdup (message->id);
+      receipt->status = g_strdup ("delivered");
+      queue_frame (w, receipt);
+    }
+  g_ptr_array_set_size (w->inbox, 0);
+
+  /* The receipts go out before the owner hears of the messages. */
+  worker_flush (w);
+  post_messages (w, SC_SESSION_EVENT_MESSAGES, added);
+}
+
+/* Our messages the peer acknowledged since the last batch.  A receipt for
+ * an id we never sent changes nothing. */
+static void
+commit_receipts (Worker *w)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+
+  if (w->receipts->len == 0)
+    return;
+
+  if (!sc_store_mark_delivered (w->store, w->peer_key, w->receipts, &changed, &error))
+    post_store_failed (w, error);
+  g_ptr_array_set_size (w->receipts, 0);
+  post_messages (w, SC_SESSION_EVENT_MESSAGES_CHANGED, changed);
+}
+
+static void
+commit_batches (Worker *w)
+{
+  commit_inbox (w);
+  commit_receipts (w);
+}
+
 static void
 handle_message (Worker  *w,
                 ScFrame *frame)
 {
-  g_autoptr(ScFrame) receipt = NULL;
+  ScMessage *message;
 
   if (w->state != SC_SESSION_STATE_OPEN)
     {
@@ -737,22 +877,47 @@ handle_message (Worker  *w,
       return;
     }
 
-  /* The receipt goes out before the owner hears of the message. */
-  receipt = sc_frame_new (SC_FRAME_RECEIPT);
-  receipt->id = g_strdup (frame->id);
-  receipt->status = g_strdup ("delivered");
-  queue_frame (w, receipt);
-  worker_flush (w);
+  message = sc_message_new ();
+  message->id = g_steal_pointer (&frame->id);
+  message->time = frame->time;
+  message->body = g_steal_pointer (&frame->body);
+  g_ptr_array_add (w->inbox, message);
 
-  if (g_hash_table_add (w->seen_ids, g_strdup (frame->id)))
+  if (w->inbox->len >= INBOX_BATCH)
+    commit_inbox (w);
+}
+
+static void
+handle_receipt (Worker  *w,
+                ScFrame *frame)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+
+  if (w->state != SC_SESSION_STATE_OPEN)
+    return;
+
+  if (g_strcmp0 (frame->status, "delivered") == 0)
     {
-      ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_MESSAGE);
-
-      event->text1 = g_strdup (frame->id);
-      event->number = frame->time;
-      event->text2 = g_strdup (frame->body);
-      sc_session_post (w->session, event);
+      g_ptr_array_add (w->receipts, g_steal_pointer (&frame->id));
+      if (w->receipts->len >= INBOX_BATCH)
+        commit_receipts (w);
+      return;
     }
+
+  /* Other statuses are for later versions; "refused" is final. */
+  if (g_strcmp0 (frame->status, "refused") != 0)
+    return;
+
+  commit_receipts (w);
+  ids = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (ids, g_steal_pointer (&frame->id));
+  if (!sc_store_mark_refused (w->store, w->peer_key, ids,
+                              frame->reason != NULL ? frame->reason : "The peer refused the message",
+                              &changed, &error))
+    post_store_failed (w, error);
+  post_messages (w, SC_SESSION_EVENT_MESSAGES_CHANGED, changed);
 }
 
 static void
@@ -799,12 +964,7 @@ handle_frame (Worker  *w,
       break;
 
     case SC_FRAME_RECEIPT:
-      {
-        ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_RECEIPT);
-
-        event->text1 = g_strdup (frame->id);
-        sc_session_post (w->session, event);
-      }
+      handle_receipt (w, frame);
       break;
 
     case SC_FRAME_TYPING:
@@ -876,7 +1036,7 @@ read_failed (Worker  *w,
 
 /* Reads and handles everything available; FALSE once the session ends. */
 static gboolean
-worker_read (Worker *w)
+worker_read_frames (Worker *w)
 {
   char buffer[READ_CHUNK];
 
@@ -924,6 +1084,18 @@ worker_read (Worker *w)
     }
 }
 
+/* Reads and handles everything available; FALSE once the session ends.
+ * Messages and receipts read are committed before it returns, whatever
+ * ended the reading. */
+static gboolean
+worker_read (Worker *w)
+{
+  gboolean more = worker_read_frames (w);
+
+  commit_batches (w);
+  return more && w->close_reason == SC_CLOSE_NONE;
+}
+
 /* Sends what it can without blocking; FALSE on a fatal error. */
 static gboolean
 worker_flush (Worker *w)
@@ -941,7 +1113,15 @@ worker_flush (Worker *w)
         }
 
       if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
-        return TRUE;
+        {
+          /* A long stream may never drain completely: drop what went out. */
+          if (w->out_pos > OUT_LOW_WATER)
+            {
+              g_string_erase (w->out, 0, w->out_pos);
+              w->out_pos = 0;
+            }
+          return TRUE;
+        }
 
       w->in_flight = 0;
       if (ret < 0)
@@ -1020,6 +1200,7 @@ worker_loop (Worker *w)
 
       if (!worker_read (w))
         break;
+      send_outbox (w);
 
       /* Only now: the hello just read may have made this a request. */
       pending_here = w->incoming && w->state == SC_SESSION_STATE_PENDING;
@@ -1115,8 +1296,11 @@ worker_finish (Worker *w)
   g_clear_pointer (&w->decoder, sc_frame_decoder_free);
   g_string_free (w->out, TRUE);
   g_queue_clear_full (&w->requests, (GDestroyNotify) sc_frame_free);
-  g_queue_clear_full (&w->held, (GDestroyNotify) sc_frame_free);
-  g_hash_table_unref (w->seen_ids);
+  if (w->peer_key != NULL)
+    sc_agent_context_unregister_peer (w->context, w->session, w->peer_key);
+  g_free (w->peer_key);
+  g_ptr_array_unref (w->inbox);
+  g_ptr_array_unref (w->receipts);
   g_clear_object (&w->peer);
   g_clear_pointer (&w->decision, sc_trust_decision_free);
   g_free (w->remote_address);
@@ -1139,10 +1323,10 @@ sc_session_worker_run (ScSession *session)
   w.incoming = sc_session_is_incoming (session);
   w.dialled_user_id = sc_session_get_dialled_user_id (session);
   w.out = g_string_new (NULL);
-  w.seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  w.inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
+  w.receipts = g_ptr_array_new_with_free_func (g_free);
   w.fd = -1;
   g_queue_init (&w.requests);
-  g_queue_init (&w.held);
   w.deadline = g_get_monotonic_time ()
                + (gint64) sc_agent_context_get_handshake_timeout (w.context) * 1000;
 

@@ -13,8 +13,9 @@ typedef enum
   SC_SESSION_EVENT_VERIFIED,  /* certificate, decision */
   SC_SESSION_EVENT_HELLO,     /* text1: user ID, text2: name, text3: greeting */
   SC_SESSION_EVENT_REQUEST,   /* number: request id */
-  SC_SESSION_EVENT_MESSAGE,   /* text1: id, number: time (ms), text2: body */
-  SC_SESSION_EVENT_RECEIPT,   /* text1: id */
+  SC_SESSION_EVENT_MESSAGES,  /* messages: new from the peer, stored */
+  SC_SESSION_EVENT_MESSAGES_CHANGED, /* messages: ours, in a new state */
+  SC_SESSION_EVENT_STORE_FAILED, /* text1: what could not be stored and why */
   SC_SESSION_EVENT_TYPING,    /* number: ScTypingState */
   SC_SESSION_EVENT_KNOCK,     /* knock */
   SC_SESSION_EVENT_CLOSED,    /* reason, text1: message */
@@ -34,6 +35,7 @@ typedef struct
   ScPeerCertificate  *certificate;
   ScTrustDecision    *decision;
   ScKnock            *knock;
+  GPtrArray          *messages;      /* of ScMessage */
 } ScSessionEvent;
 
 ScSessionEvent    *sc_session_event_new        (ScSessionEventType  type);
@@ -51,10 +53,12 @@ void               sc_session_get_dial_target  (ScSession          *self,
                                                 const char        **host,
                                                 guint16            *port,
                                                 const char        **greeting);
-/* Moves queued frames into frames and clears the wake-up; TRUE (with the
- * reason) when the owner asked the session to close. */
+/* Moves queued frames into frames, tells whether the outbox was poked and
+ * clears the wake-up; TRUE (with the reason) when the owner asked the
+ * session to close. */
 gboolean           sc_session_take_requests    (ScSession          *self,
                                                 GQueue             *frames,
+                                                gboolean           *outbox_poked,
                                                 ScCloseReason      *close_reason,
                                                 char              **close_message);
 /* No more frames are accepted after this. */

@@ -30,7 +30,8 @@ struct _ScSession
 
   /* Shared with the worker thread, under lock. */
   GMutex             lock;
-  GQueue             outbox;         /* ScFrame* */
+  GQueue             requests;       /* ScFrame* (typing) */
+  gboolean           outbox_poked;   /* messages may wait in the store */
   gboolean           close_requested;
   ScCloseReason      close_request_reason;
   char              *close_request_message;
@@ -73,7 +74,8 @@ enum {
 
 enum {
   MESSAGE_RECEIVED,
-  RECEIPT_RECEIVED,
+  MESSAGE_CHANGED,
+  STORE_FAILED,
   KNOCK,
   CLOSED,
   N_SIGNALS
@@ -137,6 +139,7 @@ sc_session_event_free (ScSessionEvent *event)
   g_clear_object (&event->certificate);
   g_clear_pointer (&event->decision, sc_trust_decision_free);
   g_clear_pointer (&event->knock, sc_knock_free);
+  g_clear_pointer (&event->messages, g_ptr_array_unref);
   g_free (event);
 }
 
@@ -203,13 +206,18 @@ dispatch_event (gpointer data)
         }
       break;
 
-    case SC_SESSION_EVENT_MESSAGE:
-      g_signal_emit (self, signals[MESSAGE_RECEIVED], 0,
-                     event->text1, event->number, event->text2);
+    case SC_SESSION_EVENT_MESSAGES:
+      for (guint i = 0; i < event->messages->len; i++)
+        g_signal_emit (self, signals[MESSAGE_RECEIVED], 0, g_ptr_array_index (event->messages, i));
       break;
 
-    case SC_SESSION_EVENT_RECEIPT:
-      g_signal_emit (self, signals[RECEIPT_RECEIVED], 0, event->text1);
+    case SC_SESSION_EVENT_MESSAGES_CHANGED:
+      for (guint i = 0; i < event->messages->len; i++)
+        g_signal_emit (self, signals[MESSAGE_CHANGED], 0, g_ptr_array_index (event->messages, i));
+      break;
+
+    case SC_SESSION_EVENT_STORE_FAILED:
+      g_signal_emit (self, signals[STORE_FAILED], 0, event->text1);
       break;
 
     case SC_SESSION_EVENT_TYPING:
@@ -308,6 +316,7 @@ sc_session_get_dial_target (ScSession   *self,
 gboolean
 sc_session_take_requests (ScSession      *self,
                           GQueue         *frames,
+                          gboolean       *outbox_poked,
                           ScCloseReason  *close_reason,
                           char          **close_message)
 {
@@ -318,8 +327,11 @@ sc_session_take_requests (ScSession      *self,
   while (read (self->wake_fd, &drained, sizeof drained) > 0)
     ;
 
-  while (!g_queue_is_empty (&self->outbox))
-    g_queue_push_tail (frames, g_queue_pop_head (&self->outbox));
+  while (!g_queue_is_empty (&self->requests))
+    g_queue_push_tail (frames, g_queue_pop_head (&self->requests));
+
+  *outbox_poked = self->outbox_poked;
+  self->outbox_poked = FALSE;
 
   if (self->close_requested)
     {
@@ -337,7 +349,7 @@ sc_session_mark_finished (ScSession *self)
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
 
   self->finished = TRUE;
-  g_queue_clear_full (&self->outbox, (GDestroyNotify) sc_frame_free);
+  g_queue_clear_full (&self->requests, (GDestroyNotify) sc_frame_free);
 }
 
 static void
@@ -353,6 +365,16 @@ void
 sc_session_wake (ScSession *self)
 {
   g_return_if_fail (SC_IS_SESSION (self));
+
+  wake (self);
+}
+
+void
+sc_session_poke_outbox (ScSession *self)
+{
+  g_mutex_lock (&self->lock);
+  self->outbox_poked = TRUE;
+  g_mutex_unlock (&self->lock);
 
   wake (self);
 }
@@ -389,55 +411,10 @@ queue_frame (ScSession *self,
       return FALSE;
     }
 
-  g_queue_push_tail (&self->outbox, frame);
+  g_queue_push_tail (&self->requests, frame);
   wake (self);
 
   return TRUE;
-}
-
-char *
-sc_session_send_message (ScSession   *self,
-                         const char  *body,
-                         GError     **error)
-{
-  g_autoptr(ScFrame) frame = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *id = NULL;
-  gsize length;
-
-  g_return_val_if_fail (SC_IS_SESSION (self), NULL);
-  g_return_val_if_fail (body != NULL, NULL);
-
-  if (body[0] == '\0' || !g_utf8_validate (body, -1, NULL))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "A message must be non-empty UTF-8 text");
-      return NULL;
-    }
-
-  frame = sc_frame_new (SC_FRAME_MESSAGE);
-  frame->id = g_uuid_string_random ();
-  frame->time = g_get_real_time () / 1000;
-  frame->body = g_strdup (body);
-
-  /* The limit is on the line as sent, escapes included. */
-  line = sc_frame_encode (frame, &length);
-  if (length - 1 > SC_PROTOCOL_MAX_LINE)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   "The message is too long: it takes %" G_GSIZE_FORMAT " bytes on the wire, "
-                   "at most %d are allowed", length - 1, SC_PROTOCOL_MAX_LINE);
-      return NULL;
-    }
-
-  id = g_strdup (frame->id);
-  if (!queue_frame (self, g_steal_pointer (&frame)))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "The session is closed");
-      return NULL;
-    }
-
-  return g_steal_pointer (&id);
 }
 
 void
@@ -558,7 +535,7 @@ sc_session_finalize (GObject *object)
 {
   ScSession *self = (ScSession *) object;
 
-  g_queue_clear_full (&self->outbox, (GDestroyNotify) sc_frame_free);
+  g_queue_clear_full (&self->requests, (GDestroyNotify) sc_frame_free);
   g_mutex_clear (&self->lock);
   if (self->wake_fd >= 0)
     close (self->wake_fd);
@@ -683,13 +660,24 @@ sc_session_class_init (ScSessionClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* (id, send time in UNIX ms, body); the receipt was already sent. */
+  /* A new message from the peer (ScMessage *), already in the history;
+   * the receipt went out once it was stored.  A message that arrives
+   * again is not reported again. */
   signals[MESSAGE_RECEIVED] =
     g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
-                  G_TYPE_STRING, G_TYPE_INT64, G_TYPE_STRING);
-  signals[RECEIPT_RECEIVED] =
-    g_signal_new ("receipt-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  SC_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* One of our messages changed state in the history (ScMessage *): SENT
+   * when written to this session, DELIVERED on the peer's receipt, FAILED
+   * when the peer refused it. */
+  signals[MESSAGE_CHANGED] =
+    g_signal_new ("message-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  SC_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /* The history could not be written (a sentence naming the file and the
+   * cause); what was not stored was not acknowledged either. */
+  signals[STORE_FAILED] =
+    g_signal_new ("store-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /* A verdict appended to the knock log (const ScKnock *). */
   signals[KNOCK] =
@@ -704,7 +692,7 @@ static void
 sc_session_init (ScSession *self)
 {
   g_mutex_init (&self->lock);
-  g_queue_init (&self->outbox);
+  g_queue_init (&self->requests);
   self->cancellable = g_cancellable_new ();
   self->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (self->wake_fd < 0)

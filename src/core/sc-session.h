@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "sc-message.h"
 #include "sc-peer-certificate.h"
 #include "sc-protocol.h"
 #include "sc-trust-policy.h"
@@ -46,7 +47,9 @@ const char *sc_close_reason_to_string  (ScCloseReason  reason);  /* "peer-bye", 
 #define SC_TYPE_SESSION (sc_session_get_type ())
 G_DECLARE_FINAL_TYPE (ScSession, sc_session, SC, SESSION, GObject)
 
-/* One PeerTLS connection, run by its own thread.  Properties change and
+/* One PeerTLS connection, run by its own thread.  Messages are not written
+ * here: they go through the history (ScMessenger, the store), and every
+ * open session sends its peer what is unsent there, in order.  Properties change and
  * signals are emitted on the main context that was the thread default when
  * the session was made (its owner); call every function from there too.
  * Nothing here blocks. */
@@ -70,12 +73,6 @@ ScTypingState           sc_session_get_peer_typing      (ScSession     *self);
 ScCloseReason           sc_session_get_close_reason     (ScSession     *self);
 const char             *sc_session_get_close_message    (ScSession     *self);
 
-/* Queues a message and returns its id.  Messages written before the session
- * is OPEN are held and sent, in order, once it opens.  Fails for an empty,
- * oversized or non-UTF-8 body, or a closed session. */
-char                   *sc_session_send_message         (ScSession     *self,
-                                                         const char    *body,
-                                                         GError       **error);
 void                    sc_session_set_typing           (ScSession     *self,
                                                          ScTypingState  state);
 /* Says bye and closes; "closed" follows with SC_CLOSE_LOCAL. */

@@ -10,8 +10,9 @@ G_BEGIN_DECLS
 /* ScStore is one class over several files: sc-store.c (opening, schema,
  * settings, allow and block lists, trust settings), sc-store-issuers.c
  * (trusted issuers and CRLs), sc-store-knocks.c (the knock log),
- * sc-store-requests.c (contact requests), sc-store-contacts.c (contacts)
- * and sc-store-async.c (jobs in worker threads).  This is what they share. */
+ * sc-store-requests.c (contact requests), sc-store-contacts.c (contacts),
+ * sc-store-messages.c (the message history) and sc-store-async.c (jobs in
+ * worker threads).  This is what they share. */
 
 struct _ScStore
 {
@@ -120,6 +121,13 @@ gboolean          sc_store_end                   (ScStore         *self,
                                                   gboolean         ok,
                                                   GError         **error);
 gboolean          sc_store_end_log               (ScStore         *self,
+                                                  gboolean         ok,
+                                                  GError         **error);
+/* A write transaction committed with synchronous = FULL, for messages; it
+ * leaves the generation alone like sc_store_end_log(). */
+gboolean          sc_store_begin_durable         (ScStore         *self,
+                                                  GError         **error);
+gboolean          sc_store_end_durable           (ScStore         *self,
                                                   gboolean         ok,
                                                   GError         **error);
 

@@ -73,6 +73,33 @@ static const char * const migrations[] = {
   "  certificate_pem TEXT,"
   "  last_seen       INTEGER NOT NULL,"
   "  created         INTEGER NOT NULL);",
+  /* 2 → 3: the message history; times are UNIX milliseconds.  A message id
+   * is unique per peer and direction, which is what makes a message that
+   * arrives twice a no-op.  The search index mirrors the bodies. */
+  "CREATE TABLE messages ("
+  "  seq         INTEGER PRIMARY KEY,"
+  "  id          TEXT NOT NULL,"
+  "  peer        TEXT NOT NULL,"
+  "  fingerprint TEXT,"
+  "  outgoing    INTEGER NOT NULL,"
+  "  time        INTEGER NOT NULL,"
+  "  received    INTEGER NOT NULL,"
+  "  body        TEXT NOT NULL,"
+  "  state       TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'delivered', 'failed')),"
+  "  error       TEXT,"
+  "  UNIQUE (peer, outgoing, id));"
+  "CREATE INDEX messages_by_peer ON messages (peer, seq);"
+  "CREATE INDEX messages_unsent ON messages (peer, seq)"
+  "  WHERE outgoing AND state IN ('pending', 'sent');"
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 ("
+  "  body, content = 'messages', content_rowid = 'seq',"
+  "  tokenize = 'unicode61 remove_diacritics 2');"
+  "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO messages_fts (rowid, body) VALUES (new.seq, new.body);"
+  "END;"
+  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);"
+  "END;",
 };
 
 #define SC_STORE_SCHEMA_VERSION ((int) G_N_ELEMENTS (migrations))
@@ -337,6 +364,39 @@ sc_store_end_log (ScStore   *self,
     }
 
   return store_commit (self, FALSE, error);
+}
+
+/* A write transaction whose commit reaches the disk before it returns
+ * (synchronous = FULL): for what we acknowledge or show as kept.  The
+ * connection's default (NORMAL, with WAL) survives a crash of the process
+ * but not of the machine. */
+gboolean
+sc_store_begin_durable (ScStore  *self,
+                        GError  **error)
+{
+  if (!store_run (self, "PRAGMA synchronous = FULL", error))
+    return FALSE;
+
+  if (!sc_store_begin_write (self, error))
+    {
+      store_run (self, "PRAGMA synchronous = NORMAL", NULL);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Ends a transaction begun with sc_store_begin_durable(), like
+ * sc_store_end_log(): messages change no trust decision. */
+gboolean
+sc_store_end_durable (ScStore   *self,
+                      gboolean   ok,
+                      GError   **error)
+{
+  gboolean committed = sc_store_end_log (self, ok, error);
+
+  store_run (self, "PRAGMA synchronous = NORMAL", NULL);
+  return committed;
 }
 
 /* Steps stmt to its end, adding what read_row makes of each row to rows. */

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "sc-contact.h"
+#include "sc-message.h"
 #include "sc-trust-policy.h"
 #include "sc-trust-settings.h"
 
@@ -255,6 +256,92 @@ gboolean         sc_store_note_contact_seen    (ScStore         *self,
                                                 const char      *user_id,
                                                 const char      *address,
                                                 const char      *certificate_pem,
+                                                GError         **error);
+
+/* The message history (ScMessage).  peer is a user ID (normalized here; an
+ * invalid one is SC_STORE_ERROR_INVALID).  Messages are written with
+ * synchronous = FULL: once a call that added a message returns, the message
+ * survives a crash of the process or of the machine.
+ *
+ * A new message of ours: stored as PENDING with a new id; a body that
+ * sc_message_check_body() refuses is SC_STORE_ERROR_INVALID. */
+ScMessage       *sc_store_add_outgoing_message (ScStore         *self,
+                                                const char      *peer,
+                                                const char      *body,
+                                                GError         **error);
+/* Stores the peer's messages (each with id, time and body set) in one
+ * transaction; a message whose id this peer already sent is skipped.
+ * *added (may be NULL) gets the new ones, as stored (DELIVERED). */
+gboolean         sc_store_receive_messages     (ScStore         *self,
+                                                const char      *peer,
+                                                const char      *fingerprint,
+                                                GPtrArray       *messages,
+                                                GPtrArray      **added,
+                                                GError         **error);
+/* Our PENDING and SENT messages to peer after after_seq, oldest first; at
+ * most limit (0: all).  peer must be normalized. */
+GPtrArray       *sc_store_list_unsent          (ScStore         *self,
+                                                const char      *peer,
+                                                gint64           after_seq,
+                                                guint            limit,
+                                                GError         **error);
+/* PENDING → SENT for each of messages (ScMessage; others are left alone),
+ * noting the certificate they went to.  *changed gets the new snapshots. */
+gboolean         sc_store_mark_sent            (ScStore         *self,
+                                                GPtrArray       *messages,
+                                                const char      *fingerprint,
+                                                GPtrArray      **changed,
+                                                GError         **error);
+/* A receipt for each of ids (strings) from peer: those of our messages
+ * become DELIVERED (received: now); unknown ids are ignored.  *changed gets
+ * the messages that changed. */
+gboolean         sc_store_mark_delivered       (ScStore         *self,
+                                                const char      *peer,
+                                                GPtrArray       *ids,
+                                                GPtrArray      **changed,
+                                                GError         **error);
+/* The peer refused these for good: PENDING or SENT → FAILED with reason. */
+gboolean         sc_store_mark_refused         (ScStore         *self,
+                                                const char      *peer,
+                                                GPtrArray       *ids,
+                                                const char      *reason,
+                                                GPtrArray      **changed,
+                                                GError         **error);
+ScMessage       *sc_store_get_message          (ScStore         *self,
+                                                gint64           seq,
+                                                GError         **error);
+/* Every seq of the conversation with peer, oldest first (gint64). */
+GArray          *sc_store_list_message_seqs    (ScStore         *self,
+                                                const char      *peer,
+                                                GError         **error);
+/* The conversation's messages with first_seq ≤ seq ≤ last_seq, by seq. */
+GPtrArray       *sc_store_list_messages        (ScStore         *self,
+                                                const char      *peer,
+                                                gint64           first_seq,
+                                                gint64           last_seq,
+                                                GError         **error);
+/* The newest message of each conversation, newest first. */
+GPtrArray       *sc_store_list_conversations   (ScStore         *self,
+                                                GError         **error);
+/* Full-text search (SQLite FTS5) over every body: each word typed must
+ * appear, the last one as a prefix; case and accents are ignored.  Newest
+ * first, at most limit (0: all), each with its snippet set.  Text without
+ * a word is SC_STORE_ERROR_INVALID. */
+GPtrArray       *sc_store_search_messages      (ScStore         *self,
+                                                const char      *text,
+                                                guint            limit,
+                                                GError         **error);
+/* Sends one of our undelivered messages again: it moves to the end of the
+ * conversation as PENDING, with the same id.  Returns the new snapshot. */
+ScMessage       *sc_store_requeue_message      (ScStore         *self,
+                                                gint64           seq,
+                                                GError         **error);
+gboolean         sc_store_delete_message       (ScStore         *self,
+                                                gint64           seq,
+                                                GError         **error);
+gboolean         sc_store_delete_conversation  (ScStore         *self,
+                                                const char      *peer,
+                                                guint           *n_deleted,
                                                 GError         **error);
 
 /* Asynchronous access, for a thread that must not block (the GTK main

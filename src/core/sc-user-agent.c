@@ -6,6 +6,7 @@
 
 #include "sc-address.h"
 #include "sc-agent-context.h"
+#include "sc-messenger-private.h"
 #include "sc-protocol.h"
 #include "sc-session-private.h"
 #include "sc-user-agent.h"
@@ -17,6 +18,7 @@ struct _ScUserAgent
   ScIdentity       *identity;
   ScStore          *store;
   ScAgentContext   *context;
+  ScMessenger      *messenger;
   GSocketService   *service;
   GListStore       *sessions;
   GCancellable     *cancellable;
@@ -54,6 +56,7 @@ sc_user_agent_new (ScIdentity  *identity,
   self->context = sc_agent_context_new (identity, store, error);
   if (self->context == NULL)
     return NULL;
+  self->messenger = sc_messenger_new (self->context);
 
   return g_steal_pointer (&self);
 }
@@ -63,6 +66,13 @@ sc_user_agent_get_identity (ScUserAgent *self)
 {
   g_return_val_if_fail (SC_IS_USER_AGENT (self), NULL);
   return self->identity;
+}
+
+ScMessenger *
+sc_user_agent_get_messenger (ScUserAgent *self)
+{
+  g_return_val_if_fail (SC_IS_USER_AGENT (self), NULL);
+  return self->messenger;
 }
 
 ScStore *
@@ -158,6 +168,7 @@ start_session (ScUserAgent  *self,
   g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state), self, 0);
   g_signal_connect_object (session, "knock", G_CALLBACK (on_session_knock), self, 0);
   g_signal_connect_object (session, "closed", G_CALLBACK (on_session_closed), self, 0);
+  sc_messenger_track_session (self->messenger, session);
 
   if (!sc_session_start (session, error))
     {
@@ -493,6 +504,7 @@ sc_user_agent_finalize (GObject *object)
 {
   ScUserAgent *self = (ScUserAgent *) object;
 
+  g_clear_object (&self->messenger);
   g_clear_pointer (&self->context, sc_agent_context_unref);
   g_clear_object (&self->identity);
   g_clear_object (&self->store);

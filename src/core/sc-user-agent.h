@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "sc-identity.h"
+#include "sc-messenger.h"
 #include "sc-session.h"
 #include "sc-store.h"
 
@@ -26,6 +27,8 @@ ScUserAgent *sc_user_agent_new                  (ScIdentity          *identity,
                                                  GError             **error);
 ScIdentity  *sc_user_agent_get_identity         (ScUserAgent         *self);
 ScStore     *sc_user_agent_get_store            (ScUserAgent         *self);
+/* The message history and outbox; sessions report to it. */
+ScMessenger *sc_user_agent_get_messenger        (ScUserAgent         *self);
 
 /* "::" (default: IPv6 and IPv4), "0.0.0.0", "::1", "127.0.0.1", … */
 void         sc_user_agent_set_listen_address   (ScUserAgent         *self,
