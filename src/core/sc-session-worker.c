@@ -35,6 +35,7 @@ typedef struct
   gboolean            handshake_done;
   gboolean            counted_handshake;
   gint64              deadline;           /* monotonic µs; 0: none */
+  gboolean            woken;              /* the owner may have queued requests */
 
   ScFrameDecoder     *decoder;
   GString            *out;
@@ -220,7 +221,10 @@ worker_wait (Worker *w,
   if (ret == 0)
     return (w->deadline != 0 && g_get_monotonic_time () >= w->deadline) ? WAIT_TIMEOUT : WAIT_READY;
   if (fds[1].revents != 0)
-    return WAIT_WOKEN;
+    {
+      w->woken = TRUE;
+      return WAIT_WOKEN;
+    }
 
   return WAIT_READY;
 }
@@ -231,6 +235,11 @@ take_requests (Worker *w)
 {
   ScCloseReason reason = SC_CLOSE_NONE;
   g_autofree char *message = NULL;
+
+  /* Nothing new unless poll() saw the wake-up. */
+  if (!w->woken)
+    return TRUE;
+  w->woken = FALSE;
 
   if (!sc_session_take_requests (w->session, &w->requests, &reason, &message))
     return TRUE;
@@ -1141,6 +1150,7 @@ sc_session_worker_run (ScSession *session)
   w.out = g_string_new (NULL);
   w.seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   w.fd = -1;
+  w.woken = TRUE;
   g_queue_init (&w.requests);
   g_queue_init (&w.held);
   w.deadline = g_get_monotonic_time ()

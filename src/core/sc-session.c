@@ -314,9 +314,11 @@ sc_session_take_requests (ScSession      *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   guint64 drained;
 
-  /* Clears the wake-up; anything arriving later writes it again. */
-  while (read (self->wake_fd, &drained, sizeof drained) > 0)
-    ;
+  /* Clears the wake-up (one read resets an eventfd); anything arriving
+   * later writes it again. */
+  if (read (self->wake_fd, &drained, sizeof drained) < 0 && errno != EAGAIN)
+    g_warning ("Cannot read the wake-up of session %" G_GUINT64_FORMAT ": %s",
+               self->id, g_strerror (errno));
 
   while (!g_queue_is_empty (&self->outbox))
     g_queue_push_tail (frames, g_queue_pop_head (&self->outbox));
