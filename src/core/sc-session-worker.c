@@ -1132,9 +1132,11 @@ worker_finish (Worker *w)
 
   sc_agent_context_remove_session (w->context);
 
-  /* The last event: it carries the final reference to the owner context. */
-  sc_session_post (w->session, sc_session_event_new (SC_SESSION_EVENT_FINISHED));
-  g_object_unref (w->session);
+  /* The last event: it carries the thread's reference, the final one, to
+   * the owner context. */
+  event = sc_session_event_new (SC_SESSION_EVENT_FINISHED);
+  event->session = w->session;
+  sc_session_post (w->session, event);
 }
 
 void
