@@ -547,6 +547,144 @@ test_concurrent_sessions (Fixture       *f,
     g_assert_cmpint (sc_session_get_state (g_ptr_array_index (sessions, i)), ==, SC_SESSION_STATE_OPEN);
 }
 
+/* Session threads */
+
+/* The ids of this process's threads. */
+static GHashTable *
+thread_ids (void)
+{
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_hash_table_add (ids, g_strdup (name));
+
+  return ids;
+}
+
+static guint
+n_threads (void)
+{
+  g_autoptr(GHashTable) ids = thread_ids ();
+
+  return g_hash_table_size (ids);
+}
+
+static void
+wait_all_idle (Fixture *f)
+{
+  g_assert_true (sc_test_wait_idle (f->alice->agent, 10));
+  g_assert_true (sc_test_wait_idle (f->bob->agent, 10));
+}
+
+/* Dials, sends a message and hangs up. */
+static void
+chat_once (Fixture *f,
+           guint    round)
+{
+  g_autoptr(ScSession) session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+  g_autofree char *body = g_strdup_printf ("round %u", round);
+  g_autofree char *id = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity),
+                                           body, NULL);
+
+  g_assert_nonnull (id);
+  g_assert_true (sc_test_wait_len (f->alice->messages, round + 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f->alice->messages, round), ==, body);
+
+  sc_session_close (session);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_CLOSED, 10));
+  wait_all_idle (f);
+}
+
+static void
+test_threads_reused (Fixture       *f,
+                     gconstpointer  data)
+{
+  const guint rounds = 30;
+  const guint burst = 20;
+  /* Per agent, as in sc-agent-context.c. */
+  const guint max_idle = 4;
+  g_autoptr(GHashTable) first = NULL;
+  g_autoptr(GHashTable) later = NULL;
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  const char *id;
+  guint made = 0;
+
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+
+  /* One session after another reuses the threads: a new one is made only
+   * when a dial comes before the last session's thread is back (it counts
+   * the session as ended just before), so each agent ends up with a few. */
+  chat_once (f, 0);
+  first = thread_ids ();
+  for (guint i = 1; i < rounds; i++)
+    chat_once (f, i);
+  later = thread_ids ();
+  g_hash_table_iter_init (&iter, later);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    if (!g_hash_table_contains (first, id))
+      made++;
+  g_assert_cmpuint (made, <=, 2 * (max_idle - 1));
+
+  /* Many at once need many threads; once they ended, a few wait, no more. */
+  for (guint i = 0; i < burst; i++)
+    g_ptr_array_add (sessions, sc_test_peer_dial (f->bob, f->alice, f->alice_address));
+  for (guint i = 0; i < burst; i++)
+    g_assert_true (sc_test_wait_state (g_ptr_array_index (sessions, i), SC_SESSION_STATE_OPEN, 30));
+  g_assert_cmpuint (n_threads (), >=, g_hash_table_size (first) + burst);
+
+  for (guint i = 0; i < burst; i++)
+    sc_session_close (g_ptr_array_index (sessions, i));
+  wait_all_idle (f);
+  for (guint tries = 0; tries < 100 && n_threads () > g_hash_table_size (first) + 2 * (max_idle - 1); tries++)
+    sc_test_spin (20);
+  g_assert_cmpuint (n_threads (), <=, g_hash_table_size (first) + 2 * (max_idle - 1));
+
+  /* And they still serve. */
+  chat_once (f, rounds);
+}
+
+static void
+test_session_cap (Fixture       *f,
+                  gconstpointer  data)
+{
+  const guint cap = 3;
+  const guint dials = 5;
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  guint open = 0;
+
+  sc_user_agent_set_limits (f->alice->agent, cap, 64);
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+
+  /* Beyond the cap the listener closes the connection at once. */
+  for (guint i = 0; i < dials; i++)
+    {
+      ScSession *session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+
+      g_ptr_array_add (sessions, session);
+      sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10);
+      if (sc_session_get_state (session) == SC_SESSION_STATE_OPEN)
+        open++;
+      else
+        g_assert_cmpint (sc_session_get_state (session), ==, SC_SESSION_STATE_CLOSED);
+    }
+  g_assert_cmpuint (open, ==, cap);
+  g_assert_cmpuint (f->alice->incoming->len, ==, cap);
+  g_assert_cmpuint (sc_user_agent_get_n_running (f->alice->agent), ==, cap);
+
+  /* Ended sessions give their places back. */
+  for (guint i = 0; i < dials; i++)
+    sc_session_close (g_ptr_array_index (sessions, i));
+  wait_all_idle (f);
+  g_assert_cmpuint (g_list_model_get_n_items (sc_user_agent_get_sessions (f->alice->agent)), ==, 0);
+  chat_once (f, 0);
+}
+
 /* Hostile and broken clients */
 
 static int
@@ -1055,6 +1193,8 @@ main (int   argc,
   ADD ("/agent/hostile/silent-peer", test_silent_peer_dropped, NULL);
   ADD ("/agent/hostile/half-open-flood", test_half_open_flood, NULL);
   ADD ("/agent/concurrent/50", test_concurrent_sessions, NULL);
+  ADD ("/agent/threads/reused", test_threads_reused, NULL);
+  ADD ("/agent/threads/session-cap", test_session_cap, NULL);
 
   return g_test_run ();
 }

@@ -683,8 +683,25 @@ on_message_received (ScSession    *session,
   append_message (self, message);
 }
 
+/* Our messages to this peer, as the messenger stores them. */
 static void
-on_message_changed (ScSession    *session,
+on_message_added (ScMessenger  *messenger,
+                  ScMessage    *stored,
+                  ScChatWindow *self)
+{
+  g_autoptr(ScChatMessage) message = NULL;
+  const char *peer = peer_user_id (self);
+
+  if (!stored->outgoing || peer == NULL || !sc_user_id_equal (stored->peer, peer))
+    return;
+
+  message = sc_chat_message_new (stored->id, stored->body, stored->time, SC_CHAT_MESSAGE_SENDING);
+  g_hash_table_insert (self->sending, g_strdup (stored->id), g_object_ref (message));
+  append_message (self, message);
+}
+
+static void
+on_message_changed (ScMessenger  *messenger,
                     ScMessage    *stored,
                     ScChatWindow *self)
 {
@@ -839,19 +856,12 @@ on_message_stored (GObject      *source,
 {
   g_autoptr(ScChatWindow) self = user_data;
   g_autoptr(ScMessage) stored = NULL;
-  g_autoptr(ScChatMessage) message = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Shown by on_message_added() once stored. */
   stored = sc_messenger_send_finish (SC_MESSENGER (source), result, &error);
   if (stored == NULL)
-    {
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-      return;
-    }
-
-  message = sc_chat_message_new (stored->id, stored->body, stored->time, SC_CHAT_MESSAGE_SENDING);
-  g_hash_table_insert (self->sending, g_strdup (stored->id), g_object_ref (message));
-  append_message (self, message);
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
 }
 
 static void
@@ -956,6 +966,13 @@ chat_window_new (AdwApplication *application,
   ScChatWindow *self = g_object_new (SC_TYPE_CHAT_WINDOW, "application", application, NULL);
 
   self->account = g_object_ref (account);
+  if (sc_account_get_agent (account) != NULL)
+    {
+      ScMessenger *messenger = sc_user_agent_get_messenger (sc_account_get_agent (account));
+
+      g_signal_connect_object (messenger, "message-added", G_CALLBACK (on_message_added), self, 0);
+      g_signal_connect_object (messenger, "message-changed", G_CALLBACK (on_message_changed), self, 0);
+    }
   return self;
 }
 
@@ -1101,8 +1118,6 @@ sc_chat_window_init (ScChatWindow *self)
   g_signal_group_connect_swapped (self->session_signals, "notify", G_CALLBACK (on_session_changed), self);
   g_signal_group_connect (self->session_signals, "message-received",
                           G_CALLBACK (on_message_received), self);
-  g_signal_group_connect (self->session_signals, "message-changed",
-                          G_CALLBACK (on_message_changed), self);
   g_signal_group_connect (self->session_signals, "closed", G_CALLBACK (on_session_closed), self);
 
   vadjustment = gtk_scrolled_window_get_vadjustment (self->transcript_window);

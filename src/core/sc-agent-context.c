@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include "sc-agent-context.h"
 #include "sc-protocol.h"
 #include "sc-session-private.h"
@@ -9,6 +13,31 @@
  * than nettle's ChaCha20 here), ChaCha20 last for peers without it. */
 #define SC_TLS_PRIORITY \
   "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305:%SERVER_PRECEDENCE"
+
+/* Session threads have small stacks: a thousand idle sessions must stay
+ * cheap.  Threads whose session ended wait for the next one, a few at most. */
+#define SC_SESSION_STACK_SIZE  (256 * 1024)
+#define SC_SESSION_MAX_IDLE    4
+
+/* The owner context's end of sc_agent_context_post(): a queue and an
+ * eventfd that the owner context polls.  Posting touches neither the
+ * GMainContext's lock nor its wake-up, and a burst of calls costs one
+ * wake-up. */
+typedef struct
+{
+  GSource  source;
+  GMutex   lock;
+  GQueue   calls;       /* OwnerCall*, linked through their own link */
+  int      fd;
+  gpointer context;     /* ScAgentContext*, no reference: it owns this source */
+} OwnerSource;
+
+typedef struct
+{
+  GList        link;
+  ScOwnerFunc  func;
+  gpointer     data;
+} OwnerCall;
 
 struct _ScAgentContext
 {
@@ -35,6 +64,11 @@ struct _ScAgentContext
   /* Open sessions by peer user ID: whom to tell of a new outgoing message. */
   GMutex                            peers_lock;
   GHashTable                       *peers;        /* char* → GPtrArray of ScSession*, no ref */
+
+  GMainContext                     *owner_context;
+  OwnerSource                      *owner_source;
+  ScThreadPool                     *threads;
+  guint64                           last_session_id;  /* atomic */
 };
 
 static gboolean
@@ -79,6 +113,115 @@ load_credentials (ScAgentContext  *self,
   return TRUE;
 }
 
+static OwnerCall *
+owner_source_pop (OwnerSource *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  GList *link = g_queue_pop_head_link (&self->calls);
+
+  return link != NULL ? link->data : NULL;
+}
+
+static gboolean
+owner_source_dispatch (GSource     *source,
+                       GSourceFunc  callback,
+                       gpointer     user_data)
+{
+  OwnerSource *self = (OwnerSource *) source;
+  /* The last call may drop the last reference to the context, which
+   * destroys this source: not before the loop is done. */
+  ScAgentContext *context = sc_agent_context_ref (self->context);
+  OwnerCall *call;
+  guint64 count;
+
+  if (read (self->fd, &count, sizeof count) < 0 && errno != EAGAIN)
+    g_warning ("Cannot read the session events' eventfd: %s", g_strerror (errno));
+
+  /* One at a time: a handler that iterates the main context (the source
+   * may recurse) gets the later calls, still in order. */
+  while ((call = owner_source_pop (self)) != NULL)
+    {
+      call->func (call->data);
+      g_free (call);
+    }
+
+  sc_agent_context_unref (context);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+owner_source_finalize (GSource *source)
+{
+  OwnerSource *self = (OwnerSource *) source;
+
+  g_assert (g_queue_is_empty (&self->calls));
+  close (self->fd);
+  g_mutex_clear (&self->lock);
+}
+
+static GSourceFuncs owner_source_funcs = {
+  .dispatch = owner_source_dispatch,
+  .finalize = owner_source_finalize,
+};
+
+static OwnerSource *
+owner_source_new (ScAgentContext *context)
+{
+  GSource *source = g_source_new (&owner_source_funcs, sizeof (OwnerSource));
+  OwnerSource *self = (OwnerSource *) source;
+
+  g_mutex_init (&self->lock);
+  g_queue_init (&self->calls);
+  self->context = context;
+  self->fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (self->fd < 0)
+    g_error ("Cannot create an eventfd: %s", g_strerror (errno));
+
+  g_source_add_unix_fd (source, self->fd, G_IO_IN);
+  g_source_set_can_recurse (source, TRUE);
+  g_source_set_static_name (source, "[sixchat] session events");
+  g_source_attach (source, context->owner_context);
+
+  return self;
+}
+
+void
+sc_agent_context_post (ScAgentContext *self,
+                       ScOwnerFunc     func,
+                       gpointer        data)
+{
+  OwnerSource *source = self->owner_source;
+  OwnerCall *call = g_new (OwnerCall, 1);
+  g_autoptr(GMutexLocker) locker = NULL;
+  guint64 one = 1;
+
+  call->link = (GList) { .data = call };
+  call->func = func;
+  call->data = data;
+
+  locker = g_mutex_locker_new (&source->lock);
+  g_queue_push_tail_link (&source->calls, &call->link);
+
+  /* Only the first call of a burst wakes the owner, and under the lock: once
+   * it is released the call may run and take the context (and the fd) with
+   * it. */
+  if (source->calls.length == 1 && write (source->fd, &one, sizeof one) < 0 && errno != EAGAIN)
+    g_warning ("Cannot wake the owner context: %s", g_strerror (errno));
+}
+
+ScThreadPool *
+sc_agent_context_get_thread_pool (ScAgentContext *self)
+{
+  return self->threads;
+}
+
+guint64
+sc_agent_context_next_session_id (ScAgentContext *self)
+{
+  return __atomic_add_fetch (&self->last_session_id, 1, __ATOMIC_RELAXED);
+}
+
 ScAgentContext *
 sc_agent_context_new (ScIdentity  *identity,
                       ScStore     *store,
@@ -103,6 +246,9 @@ sc_agent_context_new (ScIdentity  *identity,
   self->max_handshakes = 64;
   self->handshake_timeout_ms = 10000;
   self->connect_timeout_ms = 10000;
+  self->owner_context = g_main_context_ref_thread_default ();
+  self->owner_source = owner_source_new (self);
+  self->threads = sc_thread_pool_new (SC_SESSION_STACK_SIZE, SC_SESSION_MAX_IDLE);
 
   if (!load_credentials (self, error))
     return NULL;
@@ -131,6 +277,11 @@ sc_agent_context_unref (ScAgentContext *self)
   g_assert (g_hash_table_size (self->peers) == 0);
   g_hash_table_unref (self->peers);
   g_mutex_clear (&self->peers_lock);
+
+  g_source_destroy ((GSource *) self->owner_source);
+  g_source_unref ((GSource *) self->owner_source);
+  g_main_context_unref (self->owner_context);
+  sc_thread_pool_free (self->threads);
   g_clear_pointer (&self->credentials, gnutls_certificate_free_credentials);
   g_clear_pointer (&self->priority, gnutls_priority_deinit);
   g_clear_object (&self->policy);

@@ -6,16 +6,21 @@
 
 #include "sc-identity.h"
 #include "sc-store.h"
+#include "sc-thread-pool.h"
 #include "sc-trust-policy.h"
 
 G_BEGIN_DECLS
 
 /* What every session thread of one user agent shares: the identity and its
  * TLS credentials, the TLS priority, the store, the trust policy (rebuilt
- * when the store changes), the admission counters and the open sessions
- * by peer.  Reference counted
- * and safe to use from any thread; internal to libsixchat-core. */
+ * when the store changes), the admission counters, the session threads,
+ * the way back to the owner context and the open sessions by peer.
+ * Reference counted and safe to use from any thread; internal to
+ * libsixchat-core. */
 typedef struct _ScAgentContext ScAgentContext;
+
+/* Runs on the owner context and owns data. */
+typedef void (*ScOwnerFunc) (gpointer data);
 
 typedef struct _ScSession ScSession;
 
@@ -71,6 +76,19 @@ void            sc_agent_context_unregister_peer  (ScAgentContext  *context,
 /* Thread-safe: every open session with peer sends what is unsent. */
 void            sc_agent_context_poke_peer        (ScAgentContext  *context,
                                                    const char      *peer);
+
+/* The owner context is the thread-default main context of the thread that
+ * made the context.  sc_agent_context_post() calls func (data) there, calls
+ * from every thread in the order they were posted; never in the calling
+ * thread, even when it could acquire the owner context. */
+void            sc_agent_context_post             (ScAgentContext  *context,
+                                                   ScOwnerFunc      func,
+                                                   gpointer         data);
+
+/* The threads that run this agent's sessions (see sc-thread-pool.h). */
+ScThreadPool   *sc_agent_context_get_thread_pool  (ScAgentContext  *context);
+/* A new session's id: 1, 2, … in the order asked, from any thread. */
+guint64         sc_agent_context_next_session_id  (ScAgentContext  *context);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScAgentContext, sc_agent_context_unref)
 

@@ -31,9 +31,11 @@ typedef enum
   JOB_DELETE_CONVERSATION,
 } JobKind;
 
-/* One store job.  It runs in a worker thread (inner task), then its
- * outcome is announced on the owner's context before the caller's task
- * (outer) completes: the signals do not depend on the caller finishing. */
+/* One store job.  It runs in a worker thread (inner task); its outcome is
+ * announced through the agent context's event queue before any session is
+ * told of the message, so "message-added" always comes before the
+ * "message-changed" of the same message.  Then the caller's task (outer)
+ * completes; the signals do not depend on the caller finishing. */
 typedef struct
 {
   JobKind    kind;
@@ -54,6 +56,49 @@ job_free (Job *job)
   g_clear_pointer (&job->added, sc_message_unref);
   g_clear_object (&job->outer);
   g_free (job);
+}
+
+typedef struct
+{
+  ScMessenger *messenger;
+  JobKind      kind;
+  char        *peer;
+  ScMessage   *removed;
+  ScMessage   *added;
+} Announcement;
+
+static void
+announce (gpointer data)
+{
+  Announcement *announcement = data;
+  ScMessenger *self = announcement->messenger;
+
+  if (announcement->removed != NULL)
+    g_signal_emit (self, signals[MESSAGE_REMOVED], 0, announcement->removed);
+  if (announcement->kind == JOB_DELETE_CONVERSATION)
+    g_signal_emit (self, signals[CONVERSATION_REMOVED], 0, announcement->peer);
+  if (announcement->added != NULL)
+    g_signal_emit (self, signals[MESSAGE_ADDED], 0, announcement->added);
+
+  g_object_unref (announcement->messenger);
+  g_free (announcement->peer);
+  g_clear_pointer (&announcement->removed, sc_message_unref);
+  g_clear_pointer (&announcement->added, sc_message_unref);
+  g_free (announcement);
+}
+
+static void
+post_announcement (ScMessenger *self,
+                   Job         *job)
+{
+  Announcement *announcement = g_new0 (Announcement, 1);
+
+  announcement->messenger = g_object_ref (self);
+  announcement->kind = job->kind;
+  announcement->peer = g_strdup (job->peer);
+  announcement->removed = job->removed != NULL ? sc_message_ref (job->removed) : NULL;
+  announcement->added = job->added != NULL ? sc_message_ref (job->added) : NULL;
+  sc_agent_context_post (self->context, announce, announcement);
 }
 
 static gboolean
@@ -78,10 +123,16 @@ run_job (ScMessenger  *self,
 
     case JOB_DELETE:
       job->removed = sc_store_get_message (store, job->seq, error);
-      return job->removed != NULL && sc_store_delete_message (store, job->seq, error);
+      if (job->removed == NULL || !sc_store_delete_message (store, job->seq, error))
+        return FALSE;
+      post_announcement (self, job);
+      return TRUE;
 
     case JOB_DELETE_CONVERSATION:
-      return sc_store_delete_conversation (store, job->peer, NULL, error);
+      if (!sc_store_delete_conversation (store, job->peer, NULL, error))
+        return FALSE;
+      post_announcement (self, job);
+      return TRUE;
 
     default:
       g_assert_not_reached ();
@@ -90,7 +141,8 @@ run_job (ScMessenger  *self,
   if (job->added == NULL)
     return FALSE;
 
-  /* Every open session with the peer sends it now. */
+  /* Announced first, then every open session with the peer sends it. */
+  post_announcement (self, job);
   sc_agent_context_poke_peer (self->context, job->added->peer);
   return TRUE;
 }
@@ -114,7 +166,6 @@ job_done (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  ScMessenger *self = SC_MESSENGER (source);
   Job *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GTask) outer = g_steal_pointer (&job->outer);
   g_autoptr(GError) error = NULL;
@@ -125,18 +176,10 @@ job_done (GObject      *source,
       return;
     }
 
-  if (job->removed != NULL)
-    g_signal_emit (self, signals[MESSAGE_REMOVED], 0, job->removed);
-  if (job->kind == JOB_DELETE_CONVERSATION)
-    g_signal_emit (self, signals[CONVERSATION_REMOVED], 0, job->peer);
   if (job->added != NULL)
-    {
-      g_signal_emit (self, signals[MESSAGE_ADDED], 0, job->added);
-      g_task_return_pointer (outer, sc_message_ref (job->added), (GDestroyNotify) sc_message_unref);
-      return;
-    }
-
-  g_task_return_boolean (outer, TRUE);
+    g_task_return_pointer (outer, sc_message_ref (job->added), (GDestroyNotify) sc_message_unref);
+  else
+    g_task_return_boolean (outer, TRUE);
 }
 
 static void

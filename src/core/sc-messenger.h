@@ -24,7 +24,10 @@ G_DECLARE_FINAL_TYPE (ScMessenger, sc_messenger, SC, MESSENGER, GObject)
  *   message-removed (ScMessage *)   it left the history (deleted, or sent
  *                                   again: removed, then added at the end)
  *   conversation-removed (const char *peer)
- *   store-failed (const char *)     the history could not be written */
+ *   store-failed (const char *)     the history could not be written
+ *
+ * A message's "message-added" always comes before its "message-changed";
+ * the signals of a write may come before its _finish() callback. */
 ScStore    *sc_messenger_get_store                 (ScMessenger          *self);
 
 /* Stores a message to peer (a user ID) and has it sent.  Fails for an

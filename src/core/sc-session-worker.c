@@ -42,6 +42,7 @@ typedef struct
   gboolean            handshake_done;
   gboolean            counted_handshake;
   gint64              deadline;           /* monotonic µs; 0: none */
+  gboolean            woken;              /* the owner may have queued requests */
 
   ScFrameDecoder     *decoder;
   GString            *out;
@@ -232,7 +233,10 @@ worker_wait (Worker *w,
   if (ret == 0)
     return (w->deadline != 0 && g_get_monotonic_time () >= w->deadline) ? WAIT_TIMEOUT : WAIT_READY;
   if (fds[1].revents != 0)
-    return WAIT_WOKEN;
+    {
+      w->woken = TRUE;
+      return WAIT_WOKEN;
+    }
 
   return WAIT_READY;
 }
@@ -244,9 +248,14 @@ take_requests (Worker *w)
   ScCloseReason reason = SC_CLOSE_NONE;
   g_autofree char *message = NULL;
   gboolean poked = FALSE;
-  gboolean closing = sc_session_take_requests (w->session, &w->requests, &poked,
-                                               &reason, &message);
+  gboolean closing;
 
+  /* Nothing new unless poll() saw the wake-up. */
+  if (!w->woken)
+    return TRUE;
+  w->woken = FALSE;
+
+  closing = sc_session_take_requests (w->session, &w->requests, &poked, &reason, &message);
   if (poked)
     w->outbox_wanted = TRUE;
   if (!closing)
@@ -1307,9 +1316,11 @@ worker_finish (Worker *w)
 
   sc_agent_context_remove_session (w->context);
 
-  /* The last event: it carries the final reference to the owner context. */
-  sc_session_post (w->session, sc_session_event_new (SC_SESSION_EVENT_FINISHED));
-  g_object_unref (w->session);
+  /* The last event: it carries the thread's reference, the final one, to
+   * the owner context. */
+  event = sc_session_event_new (SC_SESSION_EVENT_FINISHED);
+  event->session = w->session;
+  sc_session_post (w->session, event);
 }
 
 void
@@ -1326,6 +1337,7 @@ sc_session_worker_run (ScSession *session)
   w.inbox = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
   w.receipts = g_ptr_array_new_with_free_func (g_free);
   w.fd = -1;
+  w.woken = TRUE;
   g_queue_init (&w.requests);
   w.deadline = g_get_monotonic_time ()
                + (gint64) sc_agent_context_get_handshake_timeout (w.context) * 1000;

@@ -19,7 +19,7 @@ typedef enum
   SC_SESSION_EVENT_TYPING,    /* number: ScTypingState */
   SC_SESSION_EVENT_KNOCK,     /* knock */
   SC_SESSION_EVENT_CLOSED,    /* reason, text1: message */
-  SC_SESSION_EVENT_FINISHED,  /* the thread is done; releases its reference */
+  SC_SESSION_EVENT_FINISHED,  /* the thread is done; session: the thread's reference */
 } ScSessionEventType;
 
 typedef struct
@@ -40,7 +40,8 @@ typedef struct
 
 ScSessionEvent    *sc_session_event_new        (ScSessionEventType  type);
 void               sc_session_event_free       (ScSessionEvent     *event);
-/* Hands the event to the owner context (takes ownership). */
+/* Hands the event to the owner context (takes ownership); the events of a
+ * session are dispatched in the order they were posted. */
 void               sc_session_post             (ScSession          *self,
                                                 ScSessionEvent     *event);
 

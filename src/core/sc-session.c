@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -17,7 +16,6 @@ struct _ScSession
 
   /* Set at construction; read-only afterwards (any thread). */
   ScAgentContext    *context;
-  GMainContext      *owner_context;
   guint64            id;
   gboolean           incoming;
   char              *dialled_user_id;
@@ -83,9 +81,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-/* Session thread stacks are small: a thousand idle sessions must stay cheap. */
-#define SC_SESSION_STACK_SIZE (256 * 1024)
 
 const char *
 sc_session_state_to_string (ScSessionState state)
@@ -168,10 +163,9 @@ set_state (ScSession      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
-static gboolean
-dispatch_event (gpointer data)
+static void
+dispatch_event (ScSessionEvent *event)
 {
-  ScSessionEvent *event = data;
   ScSession *self = event->session;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -239,7 +233,7 @@ dispatch_event (gpointer data)
       set_state (self, SC_SESSION_STATE_CLOSED);
       g_object_thaw_notify (G_OBJECT (self));
       g_signal_emit (self, signals[CLOSED], 0, event->reason, event->text1);
-      return G_SOURCE_REMOVE;
+      return;
 
     case SC_SESSION_EVENT_FINISHED:
     default:
@@ -247,24 +241,26 @@ dispatch_event (gpointer data)
     }
 
   g_object_thaw_notify (G_OBJECT (self));
+}
 
-  return G_SOURCE_REMOVE;
+static void
+run_event (gpointer data)
+{
+  dispatch_event (data);
+  sc_session_event_free (data);
 }
 
 void
 sc_session_post (ScSession      *self,
                  ScSessionEvent *event)
 {
-  g_autoptr(GSource) source = g_idle_source_new ();
-
-  /* Always through a source: g_main_context_invoke() would run the
-   * callback right here, in the worker, whenever it can acquire the
-   * context (the global default context is every thread's default). */
-  event->session = g_object_ref (self);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, dispatch_event, event, (GDestroyNotify) sc_session_event_free);
-  g_source_set_static_name (source, "[sixchat] session event");
-  g_source_attach (source, self->owner_context);
+  /* Never g_main_context_invoke(): it would run the event right here, in
+   * the worker, whenever it can acquire the context (the global default
+   * context is every thread's default).  The context's queue keeps the
+   * order. */
+  if (event->type != SC_SESSION_EVENT_FINISHED)
+    event->session = g_object_ref (self);
+  sc_agent_context_post (self->context, run_event, event);
 }
 
 ScSessionEvent *
@@ -323,9 +319,11 @@ sc_session_take_requests (ScSession      *self,
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   guint64 drained;
 
-  /* Clears the wake-up; anything arriving later writes it again. */
-  while (read (self->wake_fd, &drained, sizeof drained) > 0)
-    ;
+  /* Clears the wake-up (one read resets an eventfd); anything arriving
+   * later writes it again. */
+  if (read (self->wake_fd, &drained, sizeof drained) < 0 && errno != EAGAIN)
+    g_warning ("Cannot read the wake-up of session %" G_GUINT64_FORMAT ": %s",
+               self->id, g_strerror (errno));
 
   while (!g_queue_is_empty (&self->requests))
     g_queue_push_tail (frames, g_queue_pop_head (&self->requests));
@@ -438,45 +436,42 @@ sc_session_close (ScSession *self)
   sc_session_abort (self, SC_CLOSE_LOCAL, NULL);
 }
 
-static void *
-session_thread (void *data)
+static void
+session_thread (gpointer data)
 {
   sc_session_worker_run (data);
-  return NULL;
 }
 
 gboolean
 sc_session_start (ScSession  *self,
                   GError    **error)
 {
-  pthread_attr_t attr;
-  pthread_t thread;
-  int ret;
+  g_autoptr(GError) local_error = NULL;
+  ScSessionEvent *event;
 
   g_return_val_if_fail (SC_IS_SESSION (self), FALSE);
 
   if (self->incoming)
     sc_agent_context_begin_handshake (self->context, self);
 
-  pthread_attr_init (&attr);
-  pthread_attr_setstacksize (&attr, SC_SESSION_STACK_SIZE);
-  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
-  /* The thread owns one reference, released on the owner context by its
-   * last event, so the session is always finalized there. */
-  ret = pthread_create (&thread, &attr, session_thread, g_object_ref (self));
-  pthread_attr_destroy (&attr);
+  /* The thread owns one reference, which its last event (FINISHED) takes
+   * to the owner context, so the session is always finalized there. */
+  if (sc_thread_pool_push (sc_agent_context_get_thread_pool (self->context),
+                           session_thread, g_object_ref (self), &local_error))
+    return TRUE;
 
-  if (ret != 0)
-    {
-      if (self->incoming)
-        sc_agent_context_end_handshake (self->context, self);
-      g_object_unref (self);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (ret),
-                   "Cannot start a session thread: %s", g_strerror (ret));
-      return FALSE;
-    }
+  if (self->incoming)
+    sc_agent_context_end_handshake (self->context, self);
 
-  return TRUE;
+  /* Whoever already listens for the end of this session hears it. */
+  event = sc_session_event_new (SC_SESSION_EVENT_CLOSED);
+  event->reason = SC_CLOSE_IO_ERROR;
+  event->text1 = g_strdup_printf ("Cannot start the session: %s", local_error->message);
+  sc_session_post (self, event);
+  g_object_unref (self);
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 /* GObject */
@@ -489,7 +484,6 @@ session_new (ScAgentContext *context,
   ScSession *self = g_object_new (SC_TYPE_SESSION, NULL);
 
   self->context = sc_agent_context_ref (context);
-  self->owner_context = g_main_context_ref_thread_default ();
   self->id = id;
   self->incoming = incoming;
   self->state = incoming ? SC_SESSION_STATE_HANDSHAKING : SC_SESSION_STATE_RESOLVING;
@@ -541,7 +535,6 @@ sc_session_finalize (GObject *object)
     close (self->wake_fd);
 
   g_clear_pointer (&self->context, sc_agent_context_unref);
-  g_clear_pointer (&self->owner_context, g_main_context_unref);
   g_clear_object (&self->connection);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->peer_certificate);

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "sc-address.h"
 #include "sc-agent-context.h"
@@ -10,6 +14,22 @@
 #include "sc-protocol.h"
 #include "sc-session-private.h"
 #include "sc-user-agent.h"
+
+/* How long accepting pauses after an error such as running out of file
+ * descriptors, rather than spinning on a socket that stays readable. */
+#define ACCEPT_PAUSE_MS 100
+
+/* Accepting runs in a thread of its own, so that a caller's handshake starts
+ * on a session thread at once, whatever the owner context is busy with. */
+typedef struct
+{
+  gatomicrefcount   ref_count;  /* the agent's and one per session on its way to the owner */
+  ScUserAgent      *agent;      /* owner context only; NULL once stopped */
+  ScAgentContext   *context;
+  GSocket          *socket;
+  int               stop_fd;
+  GThread          *thread;
+} Listener;
 
 struct _ScUserAgent
 {
@@ -20,13 +40,13 @@ struct _ScUserAgent
   ScAgentContext   *context;
   ScMessenger      *messenger;
   GSocketService   *service;
+  Listener         *listener;
   GListStore       *sessions;
   GCancellable     *cancellable;
 
   char             *listen_address;
   guint16           port;
   char             *bound_address;
-  guint64           last_session_id;
 };
 
 G_DEFINE_FINAL_TYPE (ScUserAgent, sc_user_agent, G_TYPE_OBJECT)
@@ -160,51 +180,178 @@ on_session_closed (ScSession     *session,
     g_list_store_remove (self->sessions, position);
 }
 
-static gboolean
-start_session (ScUserAgent  *self,
-               ScSession    *session,
-               GError      **error)
+/* Called on the owner context before any event of the session is. */
+static void
+add_session (ScUserAgent *self,
+             ScSession   *session)
 {
   g_signal_connect_object (session, "notify::state", G_CALLBACK (on_session_state), self, 0);
   g_signal_connect_object (session, "knock", G_CALLBACK (on_session_knock), self, 0);
   g_signal_connect_object (session, "closed", G_CALLBACK (on_session_closed), self, 0);
   sc_messenger_track_session (self->messenger, session);
 
-  if (!sc_session_start (session, error))
-    {
-      sc_agent_context_remove_session (self->context);
-      return FALSE;
-    }
-
   g_list_store_append (self->sessions, session);
   g_signal_emit (self, signals[SESSION_STARTED], 0, session);
+}
 
-  return TRUE;
+/* Accepting */
+
+static Listener *
+listener_ref (Listener *listener)
+{
+  g_atomic_ref_count_inc (&listener->ref_count);
+  return listener;
+}
+
+static void
+listener_unref (Listener *listener)
+{
+  if (!g_atomic_ref_count_dec (&listener->ref_count))
+    return;
+
+  close (listener->stop_fd);
+  g_object_unref (listener->socket);
+  sc_agent_context_unref (listener->context);
+  g_free (listener);
+}
+
+typedef struct
+{
+  Listener  *listener;
+  ScSession *session;
+} Accepted;
+
+static void
+add_accepted (gpointer data)
+{
+  Accepted *accepted = data;
+
+  /* Accepted while the agent shut down. */
+  if (accepted->listener->agent == NULL)
+    sc_session_close (accepted->session);
+  else
+    add_session (accepted->listener->agent, accepted->session);
+
+  listener_unref (accepted->listener);
+  g_object_unref (accepted->session);
+  g_free (accepted);
+}
+
+static void
+accept_connection (Listener *listener,
+                   GSocket  *socket)
+{
+  g_autoptr(GSocketConnection) connection = g_socket_connection_factory_create_connection (socket);
+  g_autoptr(ScSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  Accepted *accepted;
+
+  if (!sc_agent_context_try_add_session (listener->context))
+    {
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      return;
+    }
+
+  session = sc_session_new_incoming (listener->context,
+                                     sc_agent_context_next_session_id (listener->context),
+                                     connection);
+
+  /* Posted first, so the owner adds the session before its first event. */
+  accepted = g_new (Accepted, 1);
+  accepted->listener = listener_ref (listener);
+  accepted->session = g_object_ref (session);
+  sc_agent_context_post (listener->context, add_accepted, accepted);
+
+  if (!sc_session_start (session, &error))
+    {
+      g_warning ("Cannot accept a connection: %s", error->message);
+      sc_agent_context_remove_session (listener->context);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+}
+
+static gpointer
+accept_thread (gpointer data)
+{
+  Listener *listener = data;
+  struct pollfd fds[2] = {
+    { .fd = g_socket_get_fd (listener->socket), .events = POLLIN },
+    { .fd = listener->stop_fd, .events = POLLIN },
+  };
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      GSocket *socket;
+
+      if (poll (fds, G_N_ELEMENTS (fds), -1) < 0 && errno != EINTR)
+        g_error ("Cannot wait for connections: %s", g_strerror (errno));
+      if (fds[1].revents != 0)
+        break;
+
+      while ((socket = g_socket_accept (listener->socket, NULL, &error)) != NULL)
+        {
+          accept_connection (listener, socket);
+          g_object_unref (socket);
+        }
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_warning ("Cannot accept a connection: %s", error->message);
+          poll (&fds[1], 1, ACCEPT_PAUSE_MS);
+        }
+    }
+
+  return NULL;
 }
 
 static gboolean
-on_incoming (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source,
-             ScUserAgent       *self)
+listener_start (ScUserAgent  *self,
+                GSocket      *socket,
+                GError      **error)
 {
-  g_autoptr(ScSession) session = NULL;
-  g_autoptr(GError) error = NULL;
+  Listener *listener = g_new0 (Listener, 1);
 
-  if (!sc_agent_context_try_add_session (self->context))
+  g_atomic_ref_count_init (&listener->ref_count);
+  listener->agent = self;
+  listener->context = sc_agent_context_ref (self->context);
+  listener->socket = g_object_ref (socket);
+  listener->stop_fd = eventfd (0, EFD_CLOEXEC);
+  if (listener->stop_fd < 0)
     {
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
-      return TRUE;
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot create an eventfd: %s", g_strerror (saved_errno));
+      listener_unref (listener);
+      return FALSE;
     }
 
-  session = sc_session_new_incoming (self->context, ++self->last_session_id, connection);
-  if (!start_session (self, session, &error))
+  g_socket_set_blocking (socket, FALSE);
+  listener->thread = g_thread_try_new ("sc-accept", accept_thread, listener, error);
+  if (listener->thread == NULL)
     {
-      g_warning ("Cannot accept a connection: %s", error->message);
-      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      listener_unref (listener);
+      return FALSE;
     }
 
+  self->listener = listener;
   return TRUE;
+}
+
+static void
+listener_stop (Listener *listener)
+{
+  guint64 one = 1;
+
+  /* The thread never blocks but in poll(): joining it is quick. */
+  if (write (listener->stop_fd, &one, sizeof one) < 0)
+    g_error ("Cannot stop accepting connections: %s", g_strerror (errno));
+  g_thread_join (listener->thread);
+  g_socket_close (listener->socket, NULL);
+
+  listener->agent = NULL;
+  listener_unref (listener);
 }
 
 ScSession *
@@ -252,10 +399,14 @@ sc_user_agent_connect (ScUserAgent  *self,
       return NULL;
     }
 
-  session = sc_session_new_outgoing (self->context, ++self->last_session_id,
+  session = sc_session_new_outgoing (self->context, sc_agent_context_next_session_id (self->context),
                                      user_id, host, port, greeting);
-  if (!start_session (self, session, error))
-    return NULL;
+  if (!sc_session_start (session, error))
+    {
+      sc_agent_context_remove_session (self->context);
+      return NULL;
+    }
+  add_session (self, session);
 
   return g_steal_pointer (&session);
 }
@@ -359,16 +510,12 @@ sc_user_agent_listen (ScUserAgent  *self,
       return FALSE;
     }
 
-  if (!g_socket_listener_add_socket (G_SOCKET_LISTENER (self->service), socket, NULL, error))
-    return FALSE;
-
   local = g_socket_get_local_address (socket, error);
-  if (local == NULL)
+  if (local == NULL || !listener_start (self, socket, error))
     return FALSE;
 
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
   self->bound_address = sc_address_to_string (local);
-  g_socket_service_start (self->service);
 
   return TRUE;
 }
@@ -377,7 +524,7 @@ gboolean
 sc_user_agent_is_listening (ScUserAgent *self)
 {
   g_return_val_if_fail (SC_IS_USER_AGENT (self), FALSE);
-  return self->bound_address != NULL && g_socket_service_is_active (self->service);
+  return self->listener != NULL;
 }
 
 const char *
@@ -471,8 +618,7 @@ sc_user_agent_shutdown (ScUserAgent *self)
 {
   g_return_if_fail (SC_IS_USER_AGENT (self));
 
-  g_socket_service_stop (self->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  g_clear_pointer (&self->listener, listener_stop);
   g_cancellable_cancel (self->cancellable);
 
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->sessions)); i++)
@@ -490,10 +636,9 @@ sc_user_agent_dispose (GObject *object)
 {
   ScUserAgent *self = (ScUserAgent *) object;
 
-  if (self->service != NULL)
+  if (self->sessions != NULL)
     sc_user_agent_shutdown (self);
 
-  g_clear_object (&self->service);
   g_clear_object (&self->sessions);
 
   G_OBJECT_CLASS (sc_user_agent_parent_class)->dispose (object);
@@ -537,9 +682,6 @@ sc_user_agent_class_init (ScUserAgentClass *klass)
 static void
 sc_user_agent_init (ScUserAgent *self)
 {
-  self->service = g_socket_service_new ();
-  g_socket_service_stop (self->service);
-  g_signal_connect_object (self->service, "incoming", G_CALLBACK (on_incoming), self, 0);
   self->sessions = g_list_store_new (SC_TYPE_SESSION);
   self->cancellable = g_cancellable_new ();
   self->listen_address = g_strdup ("::");
