@@ -569,8 +569,8 @@ test_net_queued_history (void)
   text = sc_test_cli_run (peers->alice, "history", "BOB@example.org", "--limit", "2", NULL);
   g_assert_cmpint (text->status, ==, SC_EXIT_OK);
   g_assert_null (strstr (text->out, "q3"));
-  g_assert_nonnull (strstr (text->out, "← \n    line one\n"));
-  g_assert_nonnull (strstr (text->out, "← \n    reply\n"));
+  g_assert_nonnull (strstr (text->out, "←\n    line one\n"));
+  g_assert_nonnull (strstr (text->out, "←\n    reply\n"));
 
   conversations = sc_test_cli_run (peers->bob, "history", NULL);
   g_assert_cmpint (conversations->status, ==, SC_EXIT_OK);

@@ -65,12 +65,12 @@ print_message_text (const ScMessage *message,
 {
   g_autofree char *when = sc_cli_format_time (message->time / 1000);
   g_autofree char *peer = with_peer ? g_strdup_printf (" %s", message->peer) : g_strdup ("");
-  g_autoptr(GString) state = g_string_new (NULL);
+  g_autoptr(GString) state = g_string_new (NULL);  /* ours: " delivered", … */
   g_auto(GStrv) lines = g_strsplit (message->body, "\n", -1);
 
   if (message->outgoing)
     {
-      g_string_append (state, sc_message_state_to_string (message->state));
+      g_string_append_printf (state, " %s", sc_message_state_to_string (message->state));
       if (message->error != NULL)
         {
           g_autofree char *error = sc_cli_printable (message->error);
@@ -79,7 +79,7 @@ print_message_text (const ScMessage *message,
         }
     }
 
-  printf ("%s %s%s %s\n", when, message->outgoing ? "→" : "←", peer, state->str);
+  printf ("%s %s%s%s\n", when, message->outgoing ? "→" : "←", peer, state->str);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autofree char *line = sc_cli_printable (lines[i]);
