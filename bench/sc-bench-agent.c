@@ -5,6 +5,10 @@
  *   handshake              sequential dials: sc_user_agent_connect() → OPEN
  *   roundtrip              message → receipt on one open session
  *   flood                  opens many sessions into a listener and holds them
+ *   throughput             --count messages written at once on one session,
+ *                          until every one is delivered (durable storage)
+ *   history                --count messages stored in --profile, then the
+ *                          time to open the conversation's last page
  *
  * Every result is one JSON object per line on stdout. */
 #include "config.h"
@@ -39,15 +43,15 @@ static int opt_timeout_s = 60;
 static const GOptionEntry entries[] = {
   { "server", 0, 0, G_OPTION_ARG_FILENAME, &opt_server, "Profile of the listening agent", "DIR" },
   { "client", 0, 0, G_OPTION_ARG_FILENAME, &opt_client, "Profile of the dialling agent", "DIR" },
-  { "profile", 0, 0, G_OPTION_ARG_FILENAME, &opt_profile, "flood: the dialling profile", "DIR" },
-  { "user", 0, 0, G_OPTION_ARG_STRING, &opt_user, "flood: the user ID to dial", "USERID" },
+  { "profile", 0, 0, G_OPTION_ARG_FILENAME, &opt_profile, "flood: the dialling profile; history: the profile to fill", "DIR" },
+  { "user", 0, 0, G_OPTION_ARG_STRING, &opt_user, "flood: the user ID to dial; history: the peer", "USERID" },
   { "address", 0, 0, G_OPTION_ARG_STRING, &opt_address,
     "handshake, roundtrip: address to listen on (::1); flood: where to dial", "ADDR" },
-  { "count", 0, 0, G_OPTION_ARG_INT, &opt_count, "Measured dials, messages or sessions", "N" },
+  { "count", 0, 0, G_OPTION_ARG_INT, &opt_count, "Measured dials, messages (history: stored) or sessions", "N" },
   { "warmup", 0, 0, G_OPTION_ARG_INT, &opt_warmup, "Unmeasured rounds first", "N" },
-  { "size", 0, 0, G_OPTION_ARG_INT, &opt_size, "roundtrip: message body bytes", "N" },
-  { "batch", 0, 0, G_OPTION_ARG_INT, &opt_batch, "flood: dials in flight at once", "N" },
-  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout_s, "flood: seconds for everything", "S" },
+  { "size", 0, 0, G_OPTION_ARG_INT, &opt_size, "roundtrip, throughput, history: message body bytes", "N" },
+  { "batch", 0, 0, G_OPTION_ARG_INT, &opt_batch, "flood: dials in flight at once; history: messages per transaction", "N" },
+  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout_s, "flood, throughput: seconds for everything", "S" },
   { NULL }
 };
 
@@ -745,6 +749,198 @@ run_flood (void)
   return 0;
 }
 
+/* throughput */
+
+typedef struct
+{
+  guint   stored;
+  guint   delivered;
+  GError *error;
+} Throughput;
+
+static void
+on_throughput_stored (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Throughput *throughput = user_data;
+  g_autoptr(ScMessage) message = sc_messenger_send_finish (SC_MESSENGER (source), result,
+                                                           throughput->error == NULL
+                                                           ? &throughput->error : NULL);
+
+  if (message != NULL)
+    throughput->stored++;
+}
+
+static void
+on_throughput_changed (ScSession  *session,
+                       ScMessage  *message,
+                       Throughput *throughput)
+{
+  if (message->state == SC_MESSAGE_DELIVERED)
+    throughput->delivered++;
+}
+
+static gboolean
+all_delivered (gpointer data)
+{
+  Throughput *throughput = data;
+
+  return throughput->error != NULL || throughput->delivered >= (guint) opt_count;
+}
+
+static int
+run_throughput (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Peer) server = NULL;
+  g_autoptr(Peer) client = NULL;
+  g_autoptr(ScSession) session = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GArray) seqs = NULL;
+  Throughput throughput = { 0 };
+  const char *server_user;
+  gint64 started, stored_at;
+  double seconds;
+  GString *result;
+
+  if (!open_pair (&server, &client, &address, &error))
+    {
+      sc_bench_print_error ("throughput: %s", error->message);
+      return 1;
+    }
+
+  server_user = sc_identity_get_user_id (server->identity);
+  session = sc_user_agent_connect (client->agent, server_user, address, NULL, &error);
+  if (session == NULL)
+    {
+      sc_bench_print_error ("throughput: %s", error->message);
+      return 1;
+    }
+  spin_until (dial_settled, session, WAIT_MS, 0);
+  if (sc_session_get_state (session) != SC_SESSION_STATE_OPEN)
+    {
+      sc_bench_print_error ("throughput: the session did not open");
+      return 1;
+    }
+
+  body = g_strnfill (MAX (opt_size, 1), 'x');
+  g_signal_connect (session, "message-changed", G_CALLBACK (on_throughput_changed), &throughput);
+  started = sc_bench_now_ns ();
+  for (int i = 0; i < opt_count; i++)
+    sc_messenger_send_async (sc_user_agent_get_messenger (client->agent), server_user, body,
+                             NULL, on_throughput_stored, &throughput);
+  spin_until (all_delivered, &throughput, opt_timeout_s * 1000, 100);
+  seconds = (sc_bench_now_ns () - started) / 1e9;
+  stored_at = throughput.stored;
+  g_signal_handlers_disconnect_by_data (session, &throughput);
+
+  if (throughput.error != NULL || throughput.delivered < (guint) opt_count)
+    {
+      sc_bench_print_error ("throughput: %u of %d delivered: %s", throughput.delivered,
+                            opt_count, throughput.error != NULL ? throughput.error->message
+                                                                : "timed out");
+      g_clear_error (&throughput.error);
+      return 1;
+    }
+
+  seqs = sc_store_list_message_seqs (server->store,
+                                     sc_identity_get_user_id (client->identity), &error);
+  if (seqs == NULL)
+    {
+      sc_bench_print_error ("throughput: %s", error->message);
+      return 1;
+    }
+
+  result = sc_bench_result_new ("agent-throughput");
+  sc_bench_result_add_int (result, "messages", opt_count);
+  sc_bench_result_add_int (result, "stored", stored_at);
+  sc_bench_result_add_int (result, "received", seqs->len);
+  sc_bench_result_add_int (result, "size", strlen (body));
+  sc_bench_result_add_double (result, "seconds", seconds);
+  sc_bench_result_add_double (result, "per_second", opt_count / seconds);
+  sc_bench_result_print (result);
+
+  sc_session_close (session);
+  return 0;
+}
+
+/* history */
+
+static int
+run_history (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScStore) store = NULL;
+  g_autoptr(GArray) seqs = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  const char *peer = opt_user != NULL ? opt_user : "peer@example.org";
+  g_autofree char *body = g_strnfill (MAX (opt_size, 1), 'x');
+  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 fill_started, started, listed, loaded, filled;
+  GString *result;
+
+  if (opt_profile == NULL)
+    {
+      sc_bench_print_error ("history: --profile is required");
+      return 2;
+    }
+
+  fill_started = sc_bench_now_ns ();
+  store = sc_profile_open_store (opt_profile, &error);
+  for (int done = 0; store != NULL && done < opt_count; done += opt_batch)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
+
+      for (int i = done; i < MIN (done + opt_batch, opt_count); i++)
+        {
+          ScMessage *message = sc_message_new ();
+
+          message->id = g_uuid_string_random ();
+          message->time = now_ms - opt_count + i;
+          message->body = g_strdup (body);
+          g_ptr_array_add (batch, message);
+        }
+      if (!sc_store_receive_messages (store, peer, NULL, batch, NULL, &error))
+        break;
+    }
+  if (error != NULL)
+    {
+      sc_bench_print_error ("history: %s", error->message);
+      return 1;
+    }
+  filled = sc_bench_now_ns ();
+  g_clear_object (&store);
+
+  started = sc_bench_now_ns ();
+  store = sc_profile_open_store (opt_profile, &error);
+  if (store != NULL)
+    seqs = sc_store_list_message_seqs (store, peer, &error);
+  listed = sc_bench_now_ns ();
+  if (seqs != NULL && seqs->len > 0)
+    page = sc_store_list_messages (store, peer,
+                                   g_array_index (seqs, gint64, seqs->len - MIN (seqs->len, 100)),
+                                   g_array_index (seqs, gint64, seqs->len - 1), &error);
+  loaded = sc_bench_now_ns ();
+  if (page == NULL)
+    {
+      sc_bench_print_error ("history: %s", error != NULL ? error->message : "no messages");
+      return 1;
+    }
+
+  result = sc_bench_result_new ("history-open");
+  sc_bench_result_add_int (result, "messages", seqs->len);
+  sc_bench_result_add_int (result, "page", page->len);
+  sc_bench_result_add_double (result, "fill_seconds", (filled - fill_started) / 1e9);
+  sc_bench_result_add_double (result, "open_and_list_ms", (listed - started) / 1e6);
+  sc_bench_result_add_double (result, "last_page_ms", (loaded - listed) / 1e6);
+  sc_bench_result_add_double (result, "total_ms", (loaded - started) / 1e6);
+  sc_bench_result_print (result);
+
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -753,7 +949,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   const char *command;
 
-  options = g_option_context_new ("profiles|handshake|roundtrip|flood - SixChat benchmark");
+  options = g_option_context_new ("profiles|handshake|roundtrip|flood|throughput|history - SixChat benchmark");
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error))
     {
@@ -763,7 +959,7 @@ main (int    argc,
 
   if (argc < 2)
     {
-      sc_bench_print_error ("a command is required: profiles, handshake, roundtrip or flood");
+      sc_bench_print_error ("a command is required: profiles, handshake, roundtrip, flood, throughput or history");
       return 2;
     }
 
@@ -776,6 +972,10 @@ main (int    argc,
     return run_roundtrip ();
   if (g_str_equal (command, "flood"))
     return run_flood ();
+  if (g_str_equal (command, "throughput"))
+    return run_throughput ();
+  if (g_str_equal (command, "history"))
+    return run_history ();
 
   sc_bench_print_error ("unknown command “%s”", command);
   return 2;

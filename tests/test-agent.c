@@ -1030,6 +1030,69 @@ test_bad_frames (Fixture       *f,
   g_assert_cmpuint (f->alice->messages->len, ==, 0);
 }
 
+/* A pinned peer floods Alice with tiny messages, some twice, and with
+ * receipts for ids she never sent, then says bye: each message is stored
+ * once and acknowledged, and Alice goes on working. */
+static void
+test_flood_and_unknown_receipts (Fixture       *f,
+                                 gconstpointer  data)
+{
+  const guint n = 3000;
+  const guint n_again = 200;
+  const guint n_receipts = 1000;
+  ScTestCertSpec spec = { .cn = "Flooder", .uid = "flood@example.org" };
+  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
+  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
+  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
+  g_autofree char *cert_path = write_temp (f, "flood.crt", cert_pem);
+  g_autofree char *key_path = write_temp (f, "flood.key", key_pem);
+  g_autofree char *fp = sc_test_cert_fingerprint (leaf);
+  g_autoptr(GString) send = g_string_new ("{\"type\":\"hello\",\"version\":1,"
+                                          "\"user\":\"flood@example.org\",\"name\":\"Flooder\","
+                                          "\"features\":[\"receipts\"]}\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) seqs = NULL;
+  g_autoptr(ScSession) session = NULL;
+  g_autofree char *id = NULL;
+  RawClient c = { .cert_path = cert_path, .key_path = key_path };
+  guint receipts = 0;
+
+  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < n + n_again; i++)
+    {
+      if (i % 3 == 0 && i / 3 < n_receipts)
+        g_string_append_printf (send, "{\"type\":\"receipt\",\"id\":\"never-sent-%u\","
+                                "\"status\":\"delivered\"}\n", i / 3);
+      g_string_append_printf (send, "{\"type\":\"message\",\"id\":\"m%u\",\"time\":%u,"
+                              "\"body\":\"%u\"}\n", i % n, i + 1, i % n);
+    }
+  g_string_append (send, "{\"type\":\"bye\"}\n");
+  c.send = send->str;
+
+  run_raw_client (f, &c);
+  g_assert_cmpint (c.handshake, ==, 0);
+  for (const char *p = c.received->str; (p = strstr (p, "\"type\":\"receipt\"")) != NULL; p++)
+    receipts++;
+  g_test_message ("%u receipts for %u messages (%u sent twice)", receipts, n, n_again);
+  g_assert_cmpuint (receipts, ==, n + n_again);  /* a repeat is acknowledged again */
+  g_assert_null (strstr (c.received->str, "\"type\":\"error\""));
+  raw_client_clear (&c);
+
+  seqs = sc_store_list_message_seqs (f->alice->store, "flood@example.org", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seqs->len, ==, n);
+  g_assert_cmpuint (f->alice->messages->len, ==, n);
+
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+  session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+  id = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), "still here", NULL);
+  g_assert_nonnull (id);
+  g_assert_true (sc_test_wait_len (f->bob->delivered, 1, 30));
+}
+
 static void
 test_hostile_clients (Fixture       *f,
                       gconstpointer  data)
@@ -1192,6 +1255,7 @@ main (int   argc,
   ADD ("/agent/hostile/clients", test_hostile_clients, NULL);
   ADD ("/agent/hostile/silent-peer", test_silent_peer_dropped, NULL);
   ADD ("/agent/hostile/half-open-flood", test_half_open_flood, NULL);
+  ADD ("/agent/hostile/message-flood", test_flood_and_unknown_receipts, NULL);
   ADD ("/agent/concurrent/50", test_concurrent_sessions, NULL);
   ADD ("/agent/threads/reused", test_threads_reused, NULL);
   ADD ("/agent/threads/session-cap", test_session_cap, NULL);

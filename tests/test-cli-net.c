@@ -447,6 +447,136 @@ test_net_listener_handshake_timeout (void)
   g_assert_true (json_object_get_null_member (knock, "fingerprint"));
 }
 
+/* `history PEER --json` of profile, one object per message, oldest first. */
+static GPtrArray *
+history_of (const char *profile,
+            const char *peer)
+{
+  g_autoptr(ScTestCliResult) result = sc_test_cli_run (profile, "history", peer, "--json", NULL);
+
+  g_assert_cmpint (result->status, ==, SC_EXIT_OK);
+  g_assert_cmpstr (result->err, ==, "");
+  return sc_test_parse_json_lines (result->out);
+}
+
+/* The bodies of messages (`history --json` objects) of one direction,
+ * each followed by ":" and its state, joined by spaces. */
+static char *
+summarize (GPtrArray  *messages,
+           const char *direction)
+{
+  g_autoptr(GString) summary = g_string_new (NULL);
+
+  for (guint i = 0; i < messages->len; i++)
+    {
+      JsonObject *message = messages->pdata[i];
+
+      if (!g_str_equal (json_object_get_string_member (message, "direction"), direction))
+        continue;
+      g_string_append_printf (summary, "%s%s:%s", summary->len > 0 ? " " : "",
+                              json_object_get_string_member (message, "body"),
+                              json_object_get_string_member (message, "state"));
+    }
+
+  return g_string_free (g_steal_pointer (&summary), FALSE);
+}
+
+/* Alice writes to Bob while nobody listens: her lines are queued (exit
+ * REFUSED) and pending in her history.  Once Bob listens, her next chat
+ * delivers them first, each exactly once; then Bob answers.  Both
+ * histories show both directions. */
+static void
+test_net_queued_history (void)
+{
+  g_autoptr(Peers) peers = peers_new (TRUE);
+  g_autofree char *address = NULL;
+  g_autoptr(GSocket) closed_port = loopback_socket (FALSE, &address);
+  g_autoptr(ScTestCliResult) refused = NULL;
+  g_autoptr(ScTestCliResult) delivered = NULL;
+  g_autoptr(ScTestCliResult) answer = NULL;
+  g_autoptr(ScTestCliResult) text = NULL;
+  g_autoptr(ScTestCliResult) conversations = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) queued = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) alice_history = NULL;
+  g_autoptr(GPtrArray) bob_history = NULL;
+  g_autofree char *pending_summary = NULL;
+  g_autofree char *alice_sent = NULL;
+  g_autofree char *alice_got = NULL;
+  g_autofree char *bob_sent = NULL;
+  g_autofree char *bob_got = NULL;
+  ScTestListener *bob;
+  ScTestListener *alice;
+
+  refused = sc_test_chat_run (peers->alice, "q1\nq2\nq3\n", "bob@example.org",
+                              "--address", address, NULL);
+  g_assert_cmpint (refused->status, ==, SC_EXIT_REFUSED);
+  g_assert_nonnull (strstr (refused->err, "3 message(s) queued for bob@example.org"));
+  events = sc_test_parse_json_lines (refused->out);
+  queued = sc_test_filter_events (events, "queued");
+  g_assert_cmpuint (queued->len, ==, 3);
+
+  pending = history_of (peers->alice, "bob@example.org");
+  pending_summary = summarize (pending, "outgoing");
+  g_assert_cmpstr (pending_summary, ==, "q1:pending q2:pending q3:pending");
+  for (guint i = 0; i < pending->len; i++)
+    {
+      g_assert_cmpstr (json_object_get_string_member (pending->pdata[i], "id"), ==,
+                       json_object_get_string_member (queued->pdata[i], "id"));
+      g_assert_true (json_object_get_null_member (pending->pdata[i], "fingerprint"));
+    }
+
+  bob = sc_test_listener_start (peers->bob, "::1", NULL);
+  delivered = sc_test_chat_run (peers->alice, "after\n", "bob@example.org",
+                                "--address", bob->address, NULL);
+  g_assert_cmpint (delivered->status, ==, SC_EXIT_OK);
+  sc_test_listener_stop (bob);
+  sc_test_listener_free (bob);
+
+  alice = sc_test_listener_start (peers->alice, "::1", NULL);
+  answer = sc_test_chat_run (peers->bob, "line one\nreply\n", "alice@example.org",
+                             "--address", alice->address, NULL);
+  g_assert_cmpint (answer->status, ==, SC_EXIT_OK);
+  sc_test_listener_stop (alice);
+  sc_test_listener_free (alice);
+
+  alice_history = history_of (peers->alice, "bob@example.org");
+  bob_history = history_of (peers->bob, "alice@example.org");
+  alice_sent = summarize (alice_history, "outgoing");
+  alice_got = summarize (alice_history, "incoming");
+  bob_sent = summarize (bob_history, "outgoing");
+  bob_got = summarize (bob_history, "incoming");
+  g_assert_cmpstr (alice_sent, ==, "q1:delivered q2:delivered q3:delivered after:delivered");
+  g_assert_cmpstr (bob_got, ==, "q1:delivered q2:delivered q3:delivered after:delivered");
+  g_assert_cmpstr (bob_sent, ==, "line one:delivered reply:delivered");
+  g_assert_cmpstr (alice_got, ==, "line one:delivered reply:delivered");
+  for (guint i = 0; i < bob_history->len; i++)
+    {
+      JsonObject *message = bob_history->pdata[i];
+      gboolean outgoing = g_str_equal (json_object_get_string_member (message, "direction"),
+                                       "outgoing");
+
+      g_assert_cmpstr (json_object_get_string_member (message, "peer"), ==, "alice@example.org");
+      g_assert_cmpstr (json_object_get_string_member (message, "fingerprint"), ==,
+                       peers->alice_fingerprint);
+      g_assert_cmpint (json_object_get_int_member (message, "received_ms"), >, 0);
+      if (!outgoing)
+        g_assert_cmpstr (json_object_get_string_member (message, "id"), ==,
+                         json_object_get_string_member (alice_history->pdata[i], "id"));
+    }
+
+  text = sc_test_cli_run (peers->alice, "history", "BOB@example.org", "--limit", "2", NULL);
+  g_assert_cmpint (text->status, ==, SC_EXIT_OK);
+  g_assert_null (strstr (text->out, "q3"));
+  g_assert_nonnull (strstr (text->out, "←\n    line one\n"));
+  g_assert_nonnull (strstr (text->out, "←\n    reply\n"));
+
+  conversations = sc_test_cli_run (peers->bob, "history", NULL);
+  g_assert_cmpint (conversations->status, ==, SC_EXIT_OK);
+  g_assert_nonnull (strstr (conversations->out, "alice@example.org  6 messages, newest "));
+}
+
 static void
 test_net_usage (void)
 {
@@ -504,6 +634,7 @@ main (int   argc,
   g_test_add_func ("/cli/net/port-busy", test_net_port_busy);
   g_test_add_func ("/cli/net/listener-handshake-timeout", test_net_listener_handshake_timeout);
   g_test_add_func ("/cli/net/usage", test_net_usage);
+  g_test_add_func ("/cli/net/queued-history", test_net_queued_history);
 
   return g_test_run ();
 }

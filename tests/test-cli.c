@@ -999,6 +999,47 @@ test_requests_decide (void)
   g_assert_true (sc_test_cli_list_has (list, "block", "fingerprint", eve_fingerprint));
 }
 
+static void
+test_history_errors (void)
+{
+  g_autoptr(ScTestDir) dir = sc_test_dir_new ("test-cli");
+  g_autofree char *profile = sc_test_cli_profile_path (dir);
+  g_autofree char *database = g_build_filename (profile, "sixchat.db", NULL);
+  const char garbage[] = "this is not an SQLite database, and it stays as it is\n";
+  g_autoptr(ScTestCliResult) bad_user = NULL;
+  g_autoptr(ScTestCliResult) bad_limit = NULL;
+  g_autoptr(ScTestCliResult) both = NULL;
+  g_autoptr(ScTestCliResult) empty = NULL;
+  g_autoptr(ScTestCliResult) corrupt = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  sc_test_cli_create_identity (profile, "Bob", "bob@example.org");
+
+  bad_user = sc_test_cli_run (profile, "history", "alice", NULL);
+  g_assert_cmpint (bad_user->status, ==, SC_EXIT_USAGE);
+  g_assert_nonnull (strstr (bad_user->err, "“alice” is not a user ID"));
+  bad_limit = sc_test_cli_run (profile, "history", "--limit", "-1", NULL);
+  g_assert_cmpint (bad_limit->status, ==, SC_EXIT_USAGE);
+  both = sc_test_cli_run (profile, "history", "alice@example.org", "--search", "x", NULL);
+  g_assert_cmpint (both->status, ==, SC_EXIT_USAGE);
+
+  empty = sc_test_cli_run (profile, "history", "alice@example.org", "--json", NULL);
+  g_assert_cmpint (empty->status, ==, SC_EXIT_OK);
+  g_assert_cmpstr (empty->out, ==, "");
+
+  g_file_set_contents (database, garbage, -1, &error);
+  g_assert_no_error (error);
+  corrupt = sc_test_cli_run (profile, "history", "alice@example.org", NULL);
+  g_assert_cmpint (corrupt->status, ==, SC_EXIT_FAILURE);
+  g_assert_nonnull (strstr (corrupt->err, database));
+  g_assert_cmpstr (corrupt->out, ==, "");
+  g_file_get_contents (database, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, garbage);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1040,6 +1081,8 @@ main (int   argc,
 
   g_test_add_func ("/cli/requests/empty", test_requests_empty);
   g_test_add_func ("/cli/requests/decide", test_requests_decide);
+
+  g_test_add_func ("/cli/history/errors", test_history_errors);
 
   return g_test_run ();
 }

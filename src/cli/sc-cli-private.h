@@ -35,6 +35,7 @@ int sc_cli_cert     (const char *profile_dir, int argc, char **argv);
 int sc_cli_requests (const char *profile_dir, int argc, char **argv);
 int sc_cli_listen   (const char *profile_dir, int argc, char **argv);
 int sc_cli_chat     (const char *profile_dir, int argc, char **argv);
+int sc_cli_history  (const char *profile_dir, int argc, char **argv);
 
 /* Helpers shared by the subcommands (sc-cli.c). */
 

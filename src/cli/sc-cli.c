@@ -24,6 +24,7 @@ static const struct
   { "requests", sc_cli_requests, FALSE },
   { "listen",   sc_cli_listen,   TRUE },
   { "chat",     sc_cli_chat,     TRUE },
+  { "history",  sc_cli_history,  FALSE },
 };
 
 static const char help_text[] =
@@ -83,7 +84,15 @@ static const char help_text[] =
   "         [--handshake-timeout MS]\n"
   "                  accept sessions until SIGINT or SIGTERM; one JSON event per line\n"
   "  chat USERID --address ADDR[:PORT] [--greeting TEXT] [--timeout S]\n"
-  "                  send each line of standard input to USERID as a message\n"
+  "                  send each line of standard input to USERID as a message;\n"
+  "                  what cannot be delivered stays queued in the profile\n"
+  "\n"
+  "History:\n"
+  "  history [--json] [--limit N]  the conversations, newest first\n"
+  "  history USERID [--json] [--limit N]\n"
+  "                  the conversation with USERID, oldest first (the last N)\n"
+  "  history --search TEXT [--json] [--limit N]\n"
+  "                  messages containing every word of TEXT, newest first\n"
   "\n"
   "--json prints one JSON object per line on stdout.  PKCS#12 passphrases come\n"
   "from $SIXCHAT_PASSPHRASE, else they are asked for on the terminal.\n"

@@ -379,7 +379,7 @@ store_apply_receipts (ScStore     *self,
   locker = g_mutex_locker_new (&self->lock);
   return store_update_each (self, update_sql,
                             "SELECT " MESSAGE_COLUMNS " FROM messages "
-                            "WHERE peer = ?1 AND id = ?2 AND outgoing",
+                            "WHERE peer = ?1 AND id = ?2 AND outgoing = 1",
                             ids, bind_receipt, &data, FALSE, changed, error);
 }
 
@@ -392,7 +392,7 @@ sc_store_mark_delivered (ScStore     *self,
 {
   return store_apply_receipts (self, peer, ids,
                                "UPDATE messages SET state = 'delivered', received = ?3, error = NULL "
-                               "WHERE peer = ?1 AND id = ?2 AND outgoing AND state != 'delivered'",
+                               "WHERE peer = ?1 AND id = ?2 AND outgoing = 1 AND state != 'delivered'",
                                NULL, changed, error);
 }
 
@@ -406,7 +406,7 @@ sc_store_mark_refused (ScStore     *self,
 {
   return store_apply_receipts (self, peer, ids,
                                "UPDATE messages SET state = 'failed', received = ?3, error = ?4 "
-                               "WHERE peer = ?1 AND id = ?2 AND outgoing AND state IN ('pending', 'sent')",
+                               "WHERE peer = ?1 AND id = ?2 AND outgoing = 1 AND state IN ('pending', 'sent')",
                                reason, changed, error);
 }
 
