@@ -13,6 +13,7 @@
 #include <gnutls/gnutls.h>
 
 #include "sc-contact.h"
+#include "sc-store-private.h"
 #include "sc-test-agent.h"
 #include "sc-test-certs.h"
 #include "sc-test-util.h"
@@ -511,6 +512,66 @@ test_request_survives_hangup (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (requests->len, ==, 1);
   g_assert_cmpstr (((ScRequest *) g_ptr_array_index (requests, 0))->user_id, ==, "bob@example.org");
+}
+
+/* The receiver's disk is full (SQLite's page limit gives a real
+ * SQLITE_FULL): nothing is acknowledged, the sender keeps the message and
+ * delivers it once there is room. */
+static void
+set_max_pages (ScStore *store,
+               gint64   pages)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+
+  if (pages == 0)
+    {
+      g_assert_cmpint (sqlite3_prepare_v2 (store->db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      pages = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
+  g_assert_cmpint (sqlite3_exec (store->db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+static void
+test_receiver_disk_full (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *body = g_strnfill (60000, 'x');
+  g_autoptr(ScSession) first = NULL;
+  g_autoptr(ScSession) second = NULL;
+  g_autoptr(GPtrArray) unsent = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+  id = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), body, &error);
+  g_assert_no_error (error);
+
+  set_max_pages (f->alice->store, 0);
+  first = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+  g_assert_true (sc_test_wait_state (first, SC_SESSION_STATE_CLOSED, 10));
+  g_test_message ("closed: %s", sc_session_get_close_message (first));
+  g_assert_cmpint (sc_session_get_close_reason (first), ==, SC_CLOSE_PROTOCOL_ERROR);
+  g_assert_nonnull (strstr (sc_session_get_close_message (first), "storage-failed"));
+  g_assert_true (sc_test_wait_len (f->alice->failures, 1, 10));
+  g_assert_nonnull (strstr (g_ptr_array_index (f->alice->failures, 0), "disk full"));
+  g_assert_cmpuint (f->alice->messages->len, ==, 0);
+  g_assert_cmpuint (f->bob->delivered->len, ==, 0);
+  unsent = sc_store_list_unsent (f->bob->store, "alice@example.org", 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unsent->len, ==, 1);
+
+  set_max_pages (f->alice->store, G_MAXINT32);
+  second = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+  g_assert_true (sc_test_wait_len (f->alice->messages, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f->alice->messages, 0), ==, body);
+  g_assert_true (sc_test_wait_len (f->bob->delivered, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f->bob->delivered, 0), ==, id);
 }
 
 /* Many sessions */
@@ -1256,6 +1317,7 @@ main (int   argc,
   ADD ("/agent/hostile/silent-peer", test_silent_peer_dropped, NULL);
   ADD ("/agent/hostile/half-open-flood", test_half_open_flood, NULL);
   ADD ("/agent/hostile/message-flood", test_flood_and_unknown_receipts, NULL);
+  ADD ("/agent/messages/receiver-disk-full", test_receiver_disk_full, NULL);
   ADD ("/agent/concurrent/50", test_concurrent_sessions, NULL);
   ADD ("/agent/threads/reused", test_threads_reused, NULL);
   ADD ("/agent/threads/session-cap", test_session_cap, NULL);

@@ -642,7 +642,7 @@ post_store_failed (Worker       *w,
 {
   ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_STORE_FAILED);
 
-  g_warning ("Session with %s: %s", w->peer_key, error->message);
+  g_message ("Session with %s: %s", w->peer_key, error->message);
   event->text1 = g_strdup (error->message);
   sc_session_post (w->session, event);
 }
