@@ -24,6 +24,8 @@ packages=(
   adwaita-icon-theme fonts-cantarell
   # tests: real third-party TLS peers, certificate tools, a display and a session bus
   gnutls-bin openssl sqlite3 ca-certificates xvfb xauth dbus
+  # tests: the data files' validators
+  desktop-file-utils appstream
 )
 
 install_packages () {
@@ -84,6 +86,8 @@ case "$cmd" in
   run)
     install_packages
     build
+    # The settings schema as built, not installed.
+    export GSETTINGS_SCHEMA_DIR="$build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}"
     exec "$build/src/app/sixchat" "$@"
     ;;
   test)
