@@ -6,6 +6,8 @@
 #
 #   build-aux/dev.sh run [ARGS…]   build, then run SixChat (the GTK app; ARGS go to it)
 #   build-aux/dev.sh test [ARGS…]  build, then run every test suite (ARGS go to meson test)
+#   build-aux/dev.sh meson-options print the Meson options of the build, one a line
+#                                  (with CI=true: CI's, which the Flatpak manifest repeats)
 #
 # Idempotent: packages already installed and an existing build are reused.
 set -euo pipefail
@@ -24,6 +26,8 @@ packages=(
   adwaita-icon-theme fonts-cantarell
   # tests: real third-party TLS peers, certificate tools, a display and a session bus
   gnutls-bin openssl sqlite3 ca-certificates xvfb xauth dbus
+  # tests: the data files' validators and the Flatpak manifest's parser
+  desktop-file-utils appstream flatpak-builder
 )
 
 install_packages () {
@@ -43,13 +47,22 @@ install_packages () {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-build () {
+# The options of every build; CI's (CI=true) are the Flatpak manifest's
+# config-opts too, which tests/check-flatpak.py checks.
+meson_options () {
   local werror=false
   [ "${CI:-}" = "true" ] && werror=true
+  echo "-Dtests=true"
+  echo "-Dwerror=$werror"
+}
+
+build () {
+  local options
+  mapfile -t options < <(meson_options)
   if [ -f "$build/build.ninja" ]; then
-    meson configure "$build" -Dwerror="$werror" >/dev/null
+    meson configure "$build" "${options[@]}" >/dev/null
   else
-    meson setup "$build" -Dwerror="$werror"
+    meson setup "$build" "${options[@]}"
   fi
   meson compile -C "$build"
 }
@@ -84,7 +97,12 @@ case "$cmd" in
   run)
     install_packages
     build
+    # The settings schema as built, not installed.
+    export GSETTINGS_SCHEMA_DIR="$build/data${GSETTINGS_SCHEMA_DIR:+:$GSETTINGS_SCHEMA_DIR}"
     exec "$build/src/app/sixchat" "$@"
+    ;;
+  meson-options)
+    meson_options
     ;;
   test)
     install_packages
@@ -95,7 +113,7 @@ case "$cmd" in
     exit $status
     ;;
   *)
-    echo "usage: $0 run|test [ARGS…]" >&2
+    echo "usage: $0 run|test [ARGS…] | meson-options" >&2
     exit 2
     ;;
 esac

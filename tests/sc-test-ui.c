@@ -75,8 +75,8 @@ sc_test_ui_spin (guint ms)
   sc_test_ui_wait_for (never, NULL, ms);
 }
 
-static gboolean
-account_loaded (gpointer data)
+gboolean
+sc_test_ui_app_loaded (gpointer data)
 {
   ScAccount *account = sc_application_get_account (data);
   GtkWindow *window = sc_application_get_main_window (data);
@@ -104,7 +104,7 @@ sc_test_ui_app_new (const char *profile_dir)
   g_assert_no_error (error);
   g_application_activate (G_APPLICATION (app));
 
-  g_assert_true (sc_test_ui_wait_for (account_loaded, app, 10000));
+  g_assert_true (sc_test_ui_wait_for (sc_test_ui_app_loaded, app, 10000));
 
   return app;
 }

@@ -17,6 +17,9 @@ GPtrArray      *sc_test_ui_get_notifications (void);
 /* A registered and activated SixChat for profile_dir, its account loaded
  * (the main window shows the welcome page or the main content). */
 ScApplication  *sc_test_ui_app_new       (const char     *profile_dir);
+/* Whether app's account has loaded and its main window left the loading
+ * page: a condition for sc_test_ui_wait_for(). */
+gboolean        sc_test_ui_app_loaded    (gpointer        app);
 /* Destroys every window, drops the app and lets the sessions close. */
 void            sc_test_ui_app_free      (ScApplication  *app);
 /* Spins the main context until cond (data) is TRUE or timeout_ms passed. */
