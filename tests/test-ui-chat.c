@@ -1020,6 +1020,258 @@ test_certificate_view (void)
   sc_test_dir_free (g_steal_pointer (&dir));
 }
 
+/* History */
+
+static GtkWidget *
+open_chat (ScApplication *app,
+           const char    *user_id,
+           gint64         seq)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-chat",
+                                  g_variant_new ("(sx)", user_id, seq));
+  return GTK_WIDGET (sc_test_ui_find_window (app, SC_TYPE_CHAT_WINDOW));
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  guint       position;
+  const char *body;
+} ItemWait;
+
+static gboolean
+item_loaded (gpointer data)
+{
+  ItemWait *wait = data;
+  GListModel *model = transcript (wait->window);
+  g_autoptr(ScChatMessage) message = NULL;
+
+  if (wait->position >= g_list_model_get_n_items (model))
+    return FALSE;
+  message = g_list_model_get_item (model, wait->position);
+  return sc_chat_message_get_loaded (message)
+         && g_strcmp0 (sc_chat_message_get_body (message), wait->body) == 0;
+}
+
+static void
+wait_for_item (GtkWidget  *window,
+               guint       position,
+               const char *body)
+{
+  ItemWait wait = { window, position, body };
+
+  g_assert_true (sc_test_ui_wait_for (item_loaded, &wait, 10000));
+  g_assert_cmpstr (sc_chat_message_get_body (transcript_item (window, position)), ==, body);
+}
+
+static void
+send_text (GtkWidget  *window,
+           const char *text)
+{
+  GtkWidget *entry = find (window, GTK_TYPE_TEXT_VIEW, "message-entry");
+
+  g_assert_true (gtk_widget_is_sensitive (entry));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry)), text, -1);
+  gtk_widget_activate_action (window, "chat.send", NULL);
+}
+
+static gboolean
+transcript_exactly (gpointer data)
+{
+  LengthWait *wait = data;
+
+  return g_list_model_get_n_items (transcript (wait->window)) == wait->n;
+}
+
+/* A chat with Bob, closed and the app restarted: a new window for Bob
+ * shows it without dialling; writing while Bob is away stores the message
+ * as pending, and it goes out when Bob calls. */
+static void
+test_history_restart (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(ScSession) bob_session = NULL;
+  g_autoptr(ScSession) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  GtkWidget *window;
+
+  fixture_set_up (&f, ALICE_PINS_BOB | BOB_PINS_ALICE);
+
+  bob_session = sc_user_agent_connect (f.bob->agent, "alice@example.org", f.alice_address, NULL, &error);
+  g_assert_no_error (error);
+  window = wait_for_chat_window (f.app);
+  wait_for_page (window, "chat");
+  wait_for_state (bob_session, SC_SESSION_STATE_OPEN);
+  id = sc_test_peer_send (f.bob, "alice@example.org", "Hello from before", &error);
+  g_assert_no_error (error);
+  wait_for_transcript (window, 1);
+  send_text (window, "Reply from before");
+  wait_for_transcript (window, 2);
+  g_assert_true (sc_test_ui_wait_for (message_delivered, transcript_item (window, 1), 10000));
+  sc_session_close (bob_session);
+  wait_for_state (bob_session, SC_SESSION_STATE_CLOSED);
+
+  /* The app starts again on the same profile. */
+  sc_test_ui_app_free (f.app);
+  f.app = sc_test_ui_app_new (f.alice_profile);
+  g_free (f.alice_address);   /* it listens on another free port now */
+  f.alice_address = g_strdup_printf ("[::1]:%u", sc_user_agent_get_port (
+                                       sc_account_get_agent (sc_application_get_account (f.app))));
+  window = open_chat (f.app, "bob@example.org", 0);
+  g_assert_nonnull (window);
+  g_assert_null (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
+  wait_for_page (window, "chat");
+  wait_for_transcript (window, 2);
+  wait_for_item (window, 0, "Hello from before");
+  wait_for_item (window, 1, "Reply from before");
+  g_assert_false (sc_chat_message_get_own (transcript_item (window, 0)));
+  g_assert_true (sc_chat_message_get_own (transcript_item (window, 1)));
+  g_assert_cmpint (sc_chat_message_get_state (transcript_item (window, 1)), ==,
+                   SC_CHAT_MESSAGE_DELIVERED);
+  g_assert_cmpstr (label_text (window, "offline-hint"), ==,
+                   "bob@example.org is offline; messages will be sent when you are connected.");
+  /* Opening it again presents the same window. */
+  g_assert_true (open_chat (f.app, "bob@example.org", 0) == window);
+
+  /* Bob is away: the message waits. */
+  send_text (window, "While you were away");
+  wait_for_transcript (window, 3);
+  g_assert_cmpint (sc_chat_message_get_state (transcript_item (window, 2)), ==,
+                   SC_CHAT_MESSAGE_PENDING);
+  g_assert_cmpstr (sc_chat_message_get_status_text (transcript_item (window, 2)), ==,
+                   "Not sent yet");
+
+  /* Bob calls: it goes out and is delivered. */
+  again = sc_user_agent_connect (f.bob->agent, "alice@example.org", f.alice_address, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_test_ui_wait_for (message_delivered, transcript_item (window, 2), 10000));
+  g_assert_true (sc_test_wait_len (f.bob->messages, 2, 10));
+  g_assert_cmpstr (g_ptr_array_index (f.bob->messages, 1), ==, "While you were away");
+
+  fixture_tear_down (&f);
+}
+
+/* 100,000 messages open at once, and the last ones are read. */
+static void
+test_history_large (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScStore) store = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
+  gint64 now = g_get_real_time () / 1000;
+  gint64 start;
+  GtkWidget *window;
+
+  fixture_set_up (&f, ALICE_PINS_BOB);
+
+  for (guint i = 0; i < 100000; i++)
+    {
+      ScMessage *message = sc_message_new ();
+
+      message->id = g_uuid_string_random ();
+      message->time = now - 100000 + i;
+      message->body = g_strdup_printf ("Message %u", i);
+      g_ptr_array_add (messages, message);
+    }
+  store = sc_profile_open_store (f.alice_profile, &error);
+  g_assert_no_error (error);
+  start = g_get_monotonic_time ();
+  g_assert_true (sc_store_receive_messages (store, "bob@example.org",
+                                            sc_identity_get_fingerprint (f.bob->identity),
+                                            messages, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("Storing 100000 messages took %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+
+  start = g_get_monotonic_time ();
+  window = open_chat (f.app, "bob@example.org", 0);
+  g_assert_true (sc_test_ui_wait_for (transcript_exactly, &(LengthWait) { window, 100000 }, 10000));
+  g_test_message ("The 100000 messages opened (n_items) in %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  wait_for_item (window, 99999, "Message 99999");
+  g_test_message ("The last message was read after %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  wait_for_item (window, 0, "Message 0");
+  wait_for_item (window, 50000, "Message 50000");
+
+  fixture_tear_down (&f);
+}
+
+static void
+press_response (GtkWidget  *window,
+                const char *response)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
+        dialog = toplevel;
+    }
+  g_assert_nonnull (dialog);
+  /* It closes itself after the response. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+}
+
+/* Our pending messages can be sent again (at the end) or deleted; the
+ * whole conversation can be deleted. */
+static void
+test_history_retry_delete (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScStore) store = NULL;
+  g_autoptr(GArray) seqs = NULL;
+  GtkWidget *window;
+  gint64 seq;
+
+  fixture_set_up (&f, ALICE_PINS_BOB);
+
+  window = open_chat (f.app, "bob@example.org", 0);
+  wait_for_page (window, "chat");
+  send_text (window, "First");
+  wait_for_transcript (window, 1);
+  send_text (window, "Second");
+  wait_for_transcript (window, 2);
+  g_assert_true (sc_chat_message_get_undelivered (transcript_item (window, 0)));
+
+  /* Retry: First goes to the end, still pending. */
+  seq = sc_chat_message_get_seq (transcript_item (window, 0));
+  gtk_widget_activate_action (window, "chat.retry-message", "x", seq);
+  wait_for_item (window, 1, "First");
+  g_assert_cmpstr (sc_chat_message_get_body (transcript_item (window, 0)), ==, "Second");
+  g_assert_cmpint (sc_chat_message_get_state (transcript_item (window, 1)), ==,
+                   SC_CHAT_MESSAGE_PENDING);
+
+  /* Delete: Second is gone. */
+  seq = sc_chat_message_get_seq (transcript_item (window, 0));
+  gtk_widget_activate_action (window, "chat.delete-message", "x", seq);
+  g_assert_true (sc_test_ui_wait_for (transcript_exactly, &(LengthWait) { window, 1 }, 5000));
+  g_assert_cmpstr (sc_chat_message_get_body (transcript_item (window, 0)), ==, "First");
+
+  /* Delete the conversation: Cancel keeps it, Delete empties it. */
+  gtk_widget_activate_action (window, "chat.delete-conversation", NULL);
+  press_response (window, "cancel");
+  sc_test_ui_spin (200);
+  g_assert_cmpuint (g_list_model_get_n_items (transcript (window)), ==, 1);
+  gtk_widget_activate_action (window, "chat.delete-conversation", NULL);
+  press_response (window, "delete");
+  g_assert_true (sc_test_ui_wait_for (transcript_exactly, &(LengthWait) { window, 0 }, 5000));
+
+  store = sc_profile_open_store (f.alice_profile, &error);
+  g_assert_no_error (error);
+  seqs = sc_store_list_message_seqs (store, "bob@example.org", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seqs->len, ==, 0);
+
+  fixture_tear_down (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1037,6 +1289,9 @@ main (int   argc,
   g_test_add_func ("/ui/chat/request/block", test_incoming_request_block);
   g_test_add_func ("/ui/chat/several-windows", test_several_windows);
   g_test_add_func ("/ui/chat/connect-dialog", test_connect_dialog);
+  g_test_add_func ("/ui/chat/history/restart", test_history_restart);
+  g_test_add_func ("/ui/chat/history/large", test_history_large);
+  g_test_add_func ("/ui/chat/history/retry-delete", test_history_retry_delete);
 
   return g_test_run ();
 }
