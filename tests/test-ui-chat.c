@@ -9,6 +9,8 @@
 #include "sc-chat-window.h"
 #include "sc-connect-dialog.h"
 #include "sc-profile.h"
+#include "sc-search-result.h"
+#include "sc-window.h"
 #include "sc-test-agent.h"
 #include "sc-test-ui.h"
 #include "sc-test-util.h"
@@ -1272,6 +1274,102 @@ test_history_retry_delete (void)
   fixture_tear_down (&f);
 }
 
+typedef struct
+{
+  GtkWidget *view;
+  guint      n;
+} ResultsWait;
+
+static gboolean
+results_shown (gpointer data)
+{
+  ResultsWait *wait = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (wait->view))))
+         == wait->n;
+}
+
+static gboolean
+nothing_found (gpointer data)
+{
+  return g_strcmp0 (label_text (data, "search-status"), "No messages found") == 0;
+}
+
+/* Ctrl+F in the main window searches every conversation; a result opens
+ * the chat at that message. */
+static void
+test_history_search (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScStore) store = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
+  const char *bodies[] = { "A quick brown fox", "Nothing to see", "Another fox <b>& co</b>",
+                           "The end" };
+  g_autoptr(GObject) first = NULL;
+  GtkWidget *main_window;
+  GtkWidget *entry;
+  GtkWidget *view;
+  GtkWidget *window;
+  gint64 seq;
+  const char *markup;
+
+  fixture_set_up (&f, ALICE_PINS_BOB);
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      ScMessage *message = sc_message_new ();
+
+      message->id = g_uuid_string_random ();
+      message->time = g_get_real_time () / 1000 - 10 + i;
+      message->body = g_strdup (bodies[i]);
+      g_ptr_array_add (messages, message);
+    }
+  store = sc_profile_open_store (f.alice_profile, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_store_receive_messages (store, "bob@example.org",
+                                            sc_identity_get_fingerprint (f.bob->identity),
+                                            messages, NULL, &error));
+  g_assert_no_error (error);
+
+  main_window = GTK_WIDGET (sc_test_ui_find_window (f.app, SC_TYPE_WINDOW));
+  g_assert_nonnull (main_window);
+  gtk_widget_activate_action (main_window, "main.search", NULL);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (
+                     ADW_VIEW_STACK (find (main_window, ADW_TYPE_VIEW_STACK, "view-stack"))),
+                   ==, "search");
+  entry = find (main_window, GTK_TYPE_SEARCH_ENTRY, "history-search-entry");
+  view = find (main_window, GTK_TYPE_LIST_VIEW, "search-results");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "fox");
+  g_assert_true (sc_test_ui_wait_for (results_shown, &(ResultsWait) { view, 2 }, 5000));
+
+  /* Newest first; the match in bold, the rest escaped. */
+  first = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 0);
+  markup = sc_search_result_get_markup (SC_SEARCH_RESULT (first));
+  g_test_message ("snippet: %s", markup);
+  g_assert_nonnull (strstr (markup, "<b>fox</b>"));
+  g_assert_nonnull (strstr (markup, "&lt;b&gt;&amp; co&lt;/b&gt;"));
+  g_assert_cmpstr (sc_search_result_get_peer (SC_SEARCH_RESULT (first)), ==, "bob@example.org");
+  seq = sc_search_result_get_seq (SC_SEARCH_RESULT (first));
+
+  /* Nothing found says so. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zebra");
+  g_assert_true (sc_test_ui_wait_for (nothing_found, main_window, 5000));
+  g_assert_true (results_shown (&(ResultsWait) { view, 0 }));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "fox");
+  g_assert_true (sc_test_ui_wait_for (results_shown, &(ResultsWait) { view, 2 }, 5000));
+
+  /* Activating it opens the chat with Bob at that message. */
+  g_signal_emit_by_name (view, "activate", 0);
+  window = GTK_WIDGET (sc_test_ui_find_window (f.app, SC_TYPE_CHAT_WINDOW));
+  g_assert_nonnull (window);
+  wait_for_transcript (window, 4);
+  wait_for_item (window, 2, "Another fox <b>& co</b>");
+  g_assert_cmpint (sc_chat_message_get_seq (transcript_item (window, 2)), ==, seq);
+  g_assert_null (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
+
+  fixture_tear_down (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1292,6 +1390,7 @@ main (int   argc,
   g_test_add_func ("/ui/chat/history/restart", test_history_restart);
   g_test_add_func ("/ui/chat/history/large", test_history_large);
   g_test_add_func ("/ui/chat/history/retry-delete", test_history_retry_delete);
+  g_test_add_func ("/ui/chat/history/search", test_history_search);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include "sc-knocks-page.h"
 #include "sc-reachability.h"
 #include "sc-requests-page.h"
+#include "sc-search-page.h"
 #include "sc-welcome-page.h"
 #include "sc-window.h"
 
@@ -26,6 +27,8 @@ struct _ScWindow
   ScContactsPage       *contacts_page;
   ScRequestsPage       *requests_page;
   ScKnocksPage         *knocks_page;
+  ScSearchPage         *search_page;
+  AdwViewStack         *view_stack;
   AdwViewStackPage     *requests_stack_page;
   GtkLabel             *identity_name_label;
   GtkLabel             *identity_user_label;
@@ -185,6 +188,7 @@ sc_window_new (AdwApplication *application,
 
   g_object_set (self->welcome_page, "account", account, NULL);
   g_object_set (self->contacts_page, "account", account, NULL);
+  g_object_set (self->search_page, "account", account, NULL);
   g_object_set (self->requests_page, "account", account, NULL);
   g_object_set (self->knocks_page, "account", account, NULL);
 
@@ -208,6 +212,21 @@ sc_window_dispose (GObject *object)
   G_OBJECT_CLASS (sc_window_parent_class)->dispose (object);
 }
 
+/* Ctrl+F (main.search): the history search. */
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ScWindow *self = SC_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") != 0)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "search");
+  sc_search_page_focus_entry (self->search_page);
+}
+
 static void
 sc_window_class_init (ScWindowClass *klass)
 {
@@ -220,6 +239,7 @@ sc_window_class_init (ScWindowClass *klass)
   g_type_ensure (SC_TYPE_CONTACTS_PAGE);
   g_type_ensure (SC_TYPE_REQUESTS_PAGE);
   g_type_ensure (SC_TYPE_KNOCKS_PAGE);
+  g_type_ensure (SC_TYPE_SEARCH_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sixchat/SixChat/sc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ScWindow, toast_overlay);
@@ -229,6 +249,10 @@ sc_window_class_init (ScWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScWindow, contacts_page);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, requests_page);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, knocks_page);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, search_page);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, view_stack);
+  gtk_widget_class_install_action (widget_class, "main.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "main.search", NULL);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, requests_stack_page);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, identity_name_label);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, identity_user_label);
