@@ -1133,8 +1133,8 @@ test_history_restart (void)
                    SC_CHAT_MESSAGE_DELIVERED);
   g_assert_cmpstr (label_text (window, "offline-hint"), ==,
                    "bob@example.org is offline; messages will be sent when you are connected.");
-  /* Opening it again presents the same window. */
-  g_assert_true (open_chat (f.app, "bob@example.org", 0) == window);
+  /* Opening it again presents the same window, however the ID is spelt. */
+  g_assert_true (open_chat (f.app, "Bob@Example.org", 0) == window);
 
   /* Bob is away: the message waits. */
   send_text (window, "While you were away");

@@ -260,6 +260,7 @@ open_chat_action (GSimpleAction *action,
 {
   ScApplication *self = user_data;
   const char *user_id;
+  g_autofree char *peer = NULL;
   gint64 seq;
   ScChatWindow *window = NULL;
 
@@ -267,16 +268,20 @@ open_chat_action (GSimpleAction *action,
     return;
 
   g_variant_get (parameter, "(&sx)", &user_id, &seq);
+  peer = sc_user_id_normalize (user_id);
+  if (peer == NULL)
+    return;
+
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     if (SC_IS_CHAT_WINDOW (l->data)
-        && g_strcmp0 (sc_chat_window_get_peer (l->data), user_id) == 0)
+        && g_strcmp0 (sc_chat_window_get_peer (l->data), peer) == 0)
       {
         window = l->data;
         break;
       }
 
   if (window == NULL)
-    window = sc_chat_window_new_for_peer (ADW_APPLICATION (self), self->account, user_id);
+    window = sc_chat_window_new_for_peer (ADW_APPLICATION (self), self->account, peer);
   if (seq > 0)
     sc_chat_window_show_message (window, seq);
   gtk_window_present (GTK_WINDOW (window));

@@ -726,12 +726,17 @@ static void
 ensure_history (ScChatWindow *self)
 {
   ScUserAgent *agent = sc_account_get_agent (self->account);
-  const char *user_id = peer_user_id (self);
+  g_autofree char *peer = NULL;
 
-  if (self->history != NULL || agent == NULL || user_id == NULL)
+  if (self->history != NULL || agent == NULL || peer_user_id (self) == NULL)
     return;
 
-  self->history = sc_history_model_new (sc_user_agent_get_messenger (agent), user_id);
+  /* As the history keeps it ("Bob@Example.org" is bob@example.org). */
+  peer = sc_user_id_normalize (peer_user_id (self));
+  if (peer == NULL)
+    return;
+
+  self->history = sc_history_model_new (sc_user_agent_get_messenger (agent), peer);
   g_signal_connect_object (self->history, "notify::loaded", G_CALLBACK (on_history_loaded), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->history, "items-changed", G_CALLBACK (on_history_changed), self, 0);
