@@ -1220,6 +1220,12 @@ press_response (GtkWidget  *window,
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
 }
 
+static gboolean
+entry_has_text (gpointer data)
+{
+  return gtk_text_buffer_get_char_count (data) > 0;
+}
+
 /* Our pending messages can be sent again (at the end) or deleted; the
  * whole conversation can be deleted. */
 static void
@@ -1255,6 +1261,20 @@ test_history_retry_delete (void)
   gtk_widget_activate_action (window, "chat.delete-message", "x", seq);
   g_assert_true (sc_test_ui_wait_for (transcript_exactly, &(LengthWait) { window, 1 }, 5000));
   g_assert_cmpstr (sc_chat_message_get_body (transcript_item (window, 0)), ==, "First");
+
+  /* A message that cannot be stored (too long for the protocol): nothing
+   * is lost, the text is back in the entry. */
+  {
+    g_autofree char *huge = g_strnfill (100 * 1024, 'x');
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (window, GTK_TYPE_TEXT_VIEW,
+                                                                           "message-entry")));
+
+    send_text (window, huge);
+    g_assert_true (sc_test_ui_wait_for (entry_has_text, buffer, 5000));
+    g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 100 * 1024);
+    g_assert_cmpuint (g_list_model_get_n_items (transcript (window)), ==, 1);
+    gtk_text_buffer_set_text (buffer, "", 0);
+  }
 
   /* Delete the conversation: Cancel keeps it, Delete empties it. */
   gtk_widget_activate_action (window, "chat.delete-conversation", NULL);
