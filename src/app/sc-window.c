@@ -19,6 +19,7 @@ struct _ScWindow
   AdwApplicationWindow  parent_instance;
 
   ScAccount            *account;
+  GSignalGroup         *messenger_signals;   /* of the account's agent */
 
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
@@ -160,7 +161,21 @@ on_account_changed (ScAccount  *account,
                     GParamSpec *pspec,
                     ScWindow   *self)
 {
+  ScUserAgent *agent = sc_account_get_agent (account);
+
+  g_signal_group_set_target (self->messenger_signals,
+                             agent != NULL ? sc_user_agent_get_messenger (agent) : NULL);
   update_header (self);
+}
+
+/* The history could not be written: never silently. */
+static void
+on_store_failed (ScWindow   *self,
+                 const char *message)
+{
+  g_autofree char *text = g_strdup_printf (_("The history cannot be saved: %s"), message);
+
+  sc_window_show_toast (self, text);
 }
 
 static void
@@ -195,6 +210,7 @@ sc_window_new (AdwApplication *application,
   g_signal_connect_object (account, "notify::identity", G_CALLBACK (on_account_changed), self, 0);
   g_signal_connect_object (account, "notify::agent", G_CALLBACK (on_account_changed), self, 0);
   g_signal_connect_object (account, "notify::listen-error", G_CALLBACK (on_account_changed), self, 0);
+  on_account_changed (account, NULL, self);
   g_signal_connect_object (self->requests_page, "notify::pending-count",
                            G_CALLBACK (on_pending_count), self, 0);
 
@@ -206,7 +222,10 @@ sc_window_dispose (GObject *object)
 {
   ScWindow *self = (ScWindow *) object;
 
+  if (self->messenger_signals != NULL)
+    g_signal_group_set_target (self->messenger_signals, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SC_TYPE_WINDOW);
+  g_clear_object (&self->messenger_signals);
   g_clear_object (&self->account);
 
   G_OBJECT_CLASS (sc_window_parent_class)->dispose (object);
@@ -268,4 +287,8 @@ static void
 sc_window_init (ScWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->messenger_signals = g_signal_group_new (SC_TYPE_MESSENGER);
+  g_signal_group_connect_swapped (self->messenger_signals, "store-failed",
+                                  G_CALLBACK (on_store_failed), self);
 }
