@@ -1390,6 +1390,49 @@ test_history_search (void)
   fixture_tear_down (&f);
 }
 
+static gboolean
+reconnect_offered (gpointer data)
+{
+  return gtk_widget_get_visible (find (data, GTK_TYPE_BUTTON, "reconnect-button"));
+}
+
+/* A chat opened on the history calls the contact when we write, and the
+ * transcript stays in view meanwhile. */
+static void
+test_history_send_dials (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScStore) store = NULL;
+  g_autoptr(ScContact) contact = sc_contact_new ("Bob", "bob@example.org");
+  g_autofree char *bob_address = NULL;
+  GtkWidget *window;
+
+  fixture_set_up (&f, ALICE_PINS_BOB | BOB_PINS_ALICE);
+  bob_address = sc_test_peer_listen (f.bob, "::1");
+  sc_contact_set_addresses (contact, (const char *[]) { bob_address, NULL });
+  store = sc_profile_open_store (f.alice_profile, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_store_save_contact (store, contact, &error));
+  g_assert_no_error (error);
+
+  window = open_chat (f.app, "bob@example.org", 0);
+  wait_for_page (window, "chat");
+  g_assert_true (sc_test_ui_wait_for (reconnect_offered, window, 5000));
+  g_assert_null (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
+
+  send_text (window, "Are you there?");
+  wait_for_transcript (window, 1);
+  g_assert_nonnull (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
+  g_assert_cmpstr (visible_page (window), ==, "chat");
+  g_assert_true (sc_test_ui_wait_for (message_delivered, transcript_item (window, 0), 10000));
+  g_assert_true (sc_test_wait_len (f.bob->messages, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f.bob->messages, 0), ==, "Are you there?");
+  g_assert_cmpstr (visible_page (window), ==, "chat");
+
+  fixture_tear_down (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1411,6 +1454,7 @@ main (int   argc,
   g_test_add_func ("/ui/chat/history/large", test_history_large);
   g_test_add_func ("/ui/chat/history/retry-delete", test_history_retry_delete);
   g_test_add_func ("/ui/chat/history/search", test_history_search);
+  g_test_add_func ("/ui/chat/history/send-dials", test_history_send_dials);
 
   return g_test_run ();
 }

@@ -33,7 +33,8 @@ struct _ScChatWindow
   char                 *known_address;
   char                 *looked_up_user;   /* whose contact known_address is from */
 
-  gboolean              chatting;         /* a session of this window has opened */
+  gboolean              chatting;         /* a session of this window has opened, or it
+                                           * opened on the history (the chat page shows) */
   gboolean              was_open;         /* the session was open at the last update */
   gboolean              deciding;         /* a contact request decision is being stored */
   ScTypingState         typing;           /* what we last told the peer */
@@ -960,6 +961,10 @@ send_action (GtkWidget  *widget,
   sc_messenger_send_async (sc_user_agent_get_messenger (agent), peer_user_id (self), text,
                            NULL, on_message_stored, call);
   gtk_text_buffer_set_text (buffer, "", 0);
+
+  /* Only the history was shown: writing calls them, where we know them. */
+  if (self->session == NULL && can_reconnect (self))
+    gtk_widget_activate_action (widget, "chat.reconnect", NULL);
 }
 
 static void
@@ -1185,6 +1190,8 @@ sc_chat_window_new_for_peer (AdwApplication *application,
 
   self = chat_window_new (application, account);
   self->dial_user_id = g_strdup (user_id);
+  /* The transcript stays in view while a session of ours connects. */
+  self->chatting = TRUE;
   gtk_window_set_title (GTK_WINDOW (self), user_id);
   look_up_contact (self);
   update (self);
