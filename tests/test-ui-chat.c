@@ -9,6 +9,8 @@
 #include "sc-chat-window.h"
 #include "sc-connect-dialog.h"
 #include "sc-profile.h"
+#include "sc-search-result.h"
+#include "sc-window.h"
 #include "sc-test-agent.h"
 #include "sc-test-ui.h"
 #include "sc-test-util.h"
@@ -412,7 +414,10 @@ test_incoming_chat (void)
   g_assert_true (gtk_widget_get_visible (reconnect));
   g_assert_true (gtk_widget_is_sensitive (reconnect));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (reconnect), "[::1]:4605"));
-  g_assert_false (gtk_widget_is_sensitive (entry));
+  /* Writing stays possible: it waits in the history for a session. */
+  g_assert_true (gtk_widget_is_sensitive (entry));
+  g_assert_cmpstr (label_text (window, "offline-hint"), ==,
+                   "Bob is offline; messages will be sent when you are connected.");
   g_assert_false (gtk_revealer_get_reveal_child (typing));
 
   fixture_tear_down (&f);
@@ -1017,6 +1022,417 @@ test_certificate_view (void)
   sc_test_dir_free (g_steal_pointer (&dir));
 }
 
+/* History */
+
+static GtkWidget *
+open_chat (ScApplication *app,
+           const char    *user_id,
+           gint64         seq)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "open-chat",
+                                  g_variant_new ("(sx)", user_id, seq));
+  return GTK_WIDGET (sc_test_ui_find_window (app, SC_TYPE_CHAT_WINDOW));
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  guint       position;
+  const char *body;
+} ItemWait;
+
+static gboolean
+item_loaded (gpointer data)
+{
+  ItemWait *wait = data;
+  GListModel *model = transcript (wait->window);
+  g_autoptr(ScChatMessage) message = NULL;
+
+  if (wait->position >= g_list_model_get_n_items (model))
+    return FALSE;
+  message = g_list_model_get_item (model, wait->position);
+  return sc_chat_message_get_loaded (message)
+         && g_strcmp0 (sc_chat_message_get_body (message), wait->body) == 0;
+}
+
+static void
+wait_for_item (GtkWidget  *window,
+               guint       position,
+               const char *body)
+{
+  ItemWait wait = { window, position, body };
+
+  g_assert_true (sc_test_ui_wait_for (item_loaded, &wait, 10000));
+  g_assert_cmpstr (sc_chat_message_get_body (transcript_item (window, position)), ==, body);
+}
+
+static void
+send_text (GtkWidget  *window,
+           const char *text)
+{
+  GtkWidget *entry = find (window, GTK_TYPE_TEXT_VIEW, "message-entry");
+
+  g_assert_true (gtk_widget_is_sensitive (entry));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry)), text, -1);
+  gtk_widget_activate_action (window, "chat.send", NULL);
+}
+
+static gboolean
+transcript_exactly (gpointer data)
+{
+  LengthWait *wait = data;
+
+  return g_list_model_get_n_items (transcript (wait->window)) == wait->n;
+}
+
+/* A chat with Bob, closed and the app restarted: a new window for Bob
+ * shows it without dialling; writing while Bob is away stores the message
+ * as pending, and it goes out when Bob calls. */
+static void
+test_history_restart (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(ScSession) bob_session = NULL;
+  g_autoptr(ScSession) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  GtkWidget *window;
+
+  fixture_set_up (&f, ALICE_PINS_BOB | BOB_PINS_ALICE);
+
+  bob_session = sc_user_agent_connect (f.bob->agent, "alice@example.org", f.alice_address, NULL, &error);
+  g_assert_no_error (error);
+  window = wait_for_chat_window (f.app);
+  wait_for_page (window, "chat");
+  wait_for_state (bob_session, SC_SESSION_STATE_OPEN);
+  id = sc_test_peer_send (f.bob, "alice@example.org", "Hello from before", &error);
+  g_assert_no_error (error);
+  wait_for_transcript (window, 1);
+  send_text (window, "Reply from before");
+  wait_for_transcript (window, 2);
+  g_assert_true (sc_test_ui_wait_for (message_delivered, transcript_item (window, 1), 10000));
+  sc_session_close (bob_session);
+  wait_for_state (bob_session, SC_SESSION_STATE_CLOSED);
+
+  /* The app starts again on the same profile. */
+  sc_test_ui_app_free (f.app);
+  f.app = sc_test_ui_app_new (f.alice_profile);
+  g_free (f.alice_address);   /* it listens on another free port now */
+  f.alice_address = g_strdup_printf ("[::1]:%u", sc_user_agent_get_port (
+                                       sc_account_get_agent (sc_application_get_account (f.app))));
+  window = open_chat (f.app, "bob@example.org", 0);
+  g_assert_nonnull (window);
+  g_assert_null (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
+  wait_for_page (window, "chat");
+  wait_for_transcript (window, 2);
+  wait_for_item (window, 0, "Hello from before");
+  wait_for_item (window, 1, "Reply from before");
+  g_assert_false (sc_chat_message_get_own (transcript_item (window, 0)));
+  g_assert_true (sc_chat_message_get_own (transcript_item (window, 1)));
+  g_assert_cmpint (sc_chat_message_get_state (transcript_item (window, 1)), ==,
+                   SC_CHAT_MESSAGE_DELIVERED);
+  g_assert_cmpstr (label_text (window, "offline-hint"), ==,
+                   "bob@example.org is offline; messages will be sent when you are connected.");
+  /* Opening it again presents the same window, however the ID is spelt. */
+  g_assert_true (open_chat (f.app, "Bob@Example.org", 0) == window);
+
+  /* Bob is away: the message waits. */
+  send_text (window, "While you were away");
+  wait_for_transcript (window, 3);
+  g_assert_cmpint (sc_chat_message_get_state (transcript_item (window, 2)), ==,
+                   SC_CHAT_MESSAGE_PENDING);
+  g_assert_cmpstr (sc_chat_message_get_status_text (transcript_item (window, 2)), ==,
+                   "Not sent yet");
+
+  /* Bob calls: it goes out and is delivered. */
+  again = sc_user_agent_connect (f.bob->agent, "alice@example.org", f.alice_address, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_test_ui_wait_for (message_delivered, transcript_item (window, 2), 10000));
+  g_assert_true (sc_test_wait_len (f.bob->messages, 2, 10));
+  g_assert_cmpstr (g_ptr_array_index (f.bob->messages, 1), ==, "While you were away");
+
+  fixture_tear_down (&f);
+}
+
+/* 100,000 messages open at once, and the last ones are read. */
+static void
+test_history_large (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScStore) store = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
+  gint64 now = g_get_real_time () / 1000;
+  gint64 start;
+  GtkWidget *window;
+
+  fixture_set_up (&f, ALICE_PINS_BOB);
+
+  for (guint i = 0; i < 100000; i++)
+    {
+      ScMessage *message = sc_message_new ();
+
+      message->id = g_uuid_string_random ();
+      message->time = now - 100000 + i;
+      message->body = g_strdup_printf ("Message %u", i);
+      g_ptr_array_add (messages, message);
+    }
+  store = sc_profile_open_store (f.alice_profile, &error);
+  g_assert_no_error (error);
+  start = g_get_monotonic_time ();
+  g_assert_true (sc_store_receive_messages (store, "bob@example.org",
+                                            sc_identity_get_fingerprint (f.bob->identity),
+                                            messages, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("Storing 100000 messages took %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+
+  start = g_get_monotonic_time ();
+  window = open_chat (f.app, "bob@example.org", 0);
+  g_assert_true (sc_test_ui_wait_for (transcript_exactly, &(LengthWait) { window, 100000 }, 10000));
+  g_test_message ("The 100000 messages opened (n_items) in %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  wait_for_item (window, 99999, "Message 99999");
+  g_test_message ("The last message was read after %.3f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  wait_for_item (window, 0, "Message 0");
+  wait_for_item (window, 50000, "Message 50000");
+
+  fixture_tear_down (&f);
+}
+
+static void
+press_response (GtkWidget  *window,
+                const char *response)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWidget *dialog = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (toplevel))
+        dialog = toplevel;
+    }
+  g_assert_nonnull (dialog);
+  /* It closes itself after the response. */
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
+}
+
+static gboolean
+entry_has_text (gpointer data)
+{
+  return gtk_text_buffer_get_char_count (data) > 0;
+}
+
+/* Our pending messages can be sent again (at the end) or deleted; the
+ * whole conversation can be deleted. */
+static void
+test_history_retry_delete (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScStore) store = NULL;
+  g_autoptr(GArray) seqs = NULL;
+  GtkWidget *window;
+  gint64 seq;
+
+  fixture_set_up (&f, ALICE_PINS_BOB);
+
+  window = open_chat (f.app, "bob@example.org", 0);
+  wait_for_page (window, "chat");
+  send_text (window, "First");
+  wait_for_transcript (window, 1);
+  send_text (window, "Second");
+  wait_for_transcript (window, 2);
+  g_assert_true (sc_chat_message_get_undelivered (transcript_item (window, 0)));
+
+  /* Retry: First goes to the end, still pending. */
+  seq = sc_chat_message_get_seq (transcript_item (window, 0));
+  gtk_widget_activate_action (window, "chat.retry-message", "x", seq);
+  wait_for_item (window, 1, "First");
+  g_assert_cmpstr (sc_chat_message_get_body (transcript_item (window, 0)), ==, "Second");
+  g_assert_cmpint (sc_chat_message_get_state (transcript_item (window, 1)), ==,
+                   SC_CHAT_MESSAGE_PENDING);
+
+  /* Delete: Second is gone. */
+  seq = sc_chat_message_get_seq (transcript_item (window, 0));
+  gtk_widget_activate_action (window, "chat.delete-message", "x", seq);
+  g_assert_true (sc_test_ui_wait_for (transcript_exactly, &(LengthWait) { window, 1 }, 5000));
+  g_assert_cmpstr (sc_chat_message_get_body (transcript_item (window, 0)), ==, "First");
+
+  /* A message that cannot be stored (too long for the protocol): nothing
+   * is lost, the text is back in the entry. */
+  {
+    g_autofree char *huge = g_strnfill (100 * 1024, 'x');
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (window, GTK_TYPE_TEXT_VIEW,
+                                                                           "message-entry")));
+
+    send_text (window, huge);
+    g_assert_true (sc_test_ui_wait_for (entry_has_text, buffer, 5000));
+    g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, 100 * 1024);
+    g_assert_cmpuint (g_list_model_get_n_items (transcript (window)), ==, 1);
+    gtk_text_buffer_set_text (buffer, "", 0);
+  }
+
+  /* Delete the conversation: Cancel keeps it, Delete empties it. */
+  gtk_widget_activate_action (window, "chat.delete-conversation", NULL);
+  press_response (window, "cancel");
+  sc_test_ui_spin (200);
+  g_assert_cmpuint (g_list_model_get_n_items (transcript (window)), ==, 1);
+  gtk_widget_activate_action (window, "chat.delete-conversation", NULL);
+  press_response (window, "delete");
+  g_assert_true (sc_test_ui_wait_for (transcript_exactly, &(LengthWait) { window, 0 }, 5000));
+
+  store = sc_profile_open_store (f.alice_profile, &error);
+  g_assert_no_error (error);
+  seqs = sc_store_list_message_seqs (store, "bob@example.org", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (seqs->len, ==, 0);
+
+  fixture_tear_down (&f);
+}
+
+typedef struct
+{
+  GtkWidget *view;
+  guint      n;
+} ResultsWait;
+
+static gboolean
+results_shown (gpointer data)
+{
+  ResultsWait *wait = data;
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (wait->view))))
+         == wait->n;
+}
+
+static gboolean
+nothing_found (gpointer data)
+{
+  return g_strcmp0 (label_text (data, "search-status"), "No messages found") == 0;
+}
+
+/* Ctrl+F in the main window searches every conversation; a result opens
+ * the chat at that message. */
+static void
+test_history_search (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScStore) store = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
+  const char *bodies[] = { "A quick brown fox", "Nothing to see", "Another fox <b>& co</b>",
+                           "The end" };
+  g_autoptr(GObject) first = NULL;
+  GtkWidget *main_window;
+  GtkWidget *entry;
+  GtkWidget *view;
+  GtkWidget *window;
+  gint64 seq;
+  const char *markup;
+
+  fixture_set_up (&f, ALICE_PINS_BOB);
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      ScMessage *message = sc_message_new ();
+
+      message->id = g_uuid_string_random ();
+      message->time = g_get_real_time () / 1000 - 10 + i;
+      message->body = g_strdup (bodies[i]);
+      g_ptr_array_add (messages, message);
+    }
+  store = sc_profile_open_store (f.alice_profile, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_store_receive_messages (store, "bob@example.org",
+                                            sc_identity_get_fingerprint (f.bob->identity),
+                                            messages, NULL, &error));
+  g_assert_no_error (error);
+
+  main_window = GTK_WIDGET (sc_test_ui_find_window (f.app, SC_TYPE_WINDOW));
+  g_assert_nonnull (main_window);
+  gtk_widget_activate_action (main_window, "main.search", NULL);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (
+                     ADW_VIEW_STACK (find (main_window, ADW_TYPE_VIEW_STACK, "view-stack"))),
+                   ==, "search");
+  entry = find (main_window, GTK_TYPE_SEARCH_ENTRY, "history-search-entry");
+  view = find (main_window, GTK_TYPE_LIST_VIEW, "search-results");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "fox");
+  g_assert_true (sc_test_ui_wait_for (results_shown, &(ResultsWait) { view, 2 }, 5000));
+
+  /* Newest first; the match in bold, the rest escaped. */
+  first = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 0);
+  markup = sc_search_result_get_markup (SC_SEARCH_RESULT (first));
+  g_test_message ("snippet: %s", markup);
+  g_assert_nonnull (strstr (markup, "<b>fox</b>"));
+  g_assert_nonnull (strstr (markup, "&lt;b&gt;&amp; co&lt;/b&gt;"));
+  g_assert_cmpstr (sc_search_result_get_peer (SC_SEARCH_RESULT (first)), ==, "bob@example.org");
+  seq = sc_search_result_get_seq (SC_SEARCH_RESULT (first));
+
+  /* Nothing found says so. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "zebra");
+  g_assert_true (sc_test_ui_wait_for (nothing_found, main_window, 5000));
+  g_assert_true (results_shown (&(ResultsWait) { view, 0 }));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "fox");
+  g_assert_true (sc_test_ui_wait_for (results_shown, &(ResultsWait) { view, 2 }, 5000));
+
+  /* Activating it opens the chat with Bob at that message. */
+  g_signal_emit_by_name (view, "activate", 0);
+  window = GTK_WIDGET (sc_test_ui_find_window (f.app, SC_TYPE_CHAT_WINDOW));
+  g_assert_nonnull (window);
+  wait_for_transcript (window, 4);
+  wait_for_item (window, 2, "Another fox <b>& co</b>");
+  g_assert_cmpint (sc_chat_message_get_seq (transcript_item (window, 2)), ==, seq);
+  g_assert_null (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
+
+  fixture_tear_down (&f);
+}
+
+static gboolean
+reconnect_offered (gpointer data)
+{
+  return gtk_widget_get_visible (find (data, GTK_TYPE_BUTTON, "reconnect-button"));
+}
+
+/* A chat opened on the history calls the contact when we write, and the
+ * transcript stays in view meanwhile. */
+static void
+test_history_send_dials (void)
+{
+  Fixture f = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScStore) store = NULL;
+  g_autoptr(ScContact) contact = sc_contact_new ("Bob", "bob@example.org");
+  g_autofree char *bob_address = NULL;
+  GtkWidget *window;
+
+  fixture_set_up (&f, ALICE_PINS_BOB | BOB_PINS_ALICE);
+  bob_address = sc_test_peer_listen (f.bob, "::1");
+  sc_contact_set_addresses (contact, (const char *[]) { bob_address, NULL });
+  store = sc_profile_open_store (f.alice_profile, &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_store_save_contact (store, contact, &error));
+  g_assert_no_error (error);
+
+  window = open_chat (f.app, "bob@example.org", 0);
+  wait_for_page (window, "chat");
+  g_assert_true (sc_test_ui_wait_for (reconnect_offered, window, 5000));
+  g_assert_null (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
+
+  send_text (window, "Are you there?");
+  wait_for_transcript (window, 1);
+  g_assert_nonnull (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
+  g_assert_cmpstr (visible_page (window), ==, "chat");
+  g_assert_true (sc_test_ui_wait_for (message_delivered, transcript_item (window, 0), 10000));
+  g_assert_true (sc_test_wait_len (f.bob->messages, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f.bob->messages, 0), ==, "Are you there?");
+  g_assert_cmpstr (visible_page (window), ==, "chat");
+
+  fixture_tear_down (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1034,6 +1450,11 @@ main (int   argc,
   g_test_add_func ("/ui/chat/request/block", test_incoming_request_block);
   g_test_add_func ("/ui/chat/several-windows", test_several_windows);
   g_test_add_func ("/ui/chat/connect-dialog", test_connect_dialog);
+  g_test_add_func ("/ui/chat/history/restart", test_history_restart);
+  g_test_add_func ("/ui/chat/history/large", test_history_large);
+  g_test_add_func ("/ui/chat/history/retry-delete", test_history_retry_delete);
+  g_test_add_func ("/ui/chat/history/search", test_history_search);
+  g_test_add_func ("/ui/chat/history/send-dials", test_history_send_dials);
 
   return g_test_run ();
 }

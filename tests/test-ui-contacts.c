@@ -445,6 +445,17 @@ test_add_edit_remove (Fixture       *fixture,
   g_assert_cmpuint (g_strv_length ((char **) addresses), ==, 2);
   g_clear_object (&stored);
 
+  /* Messages: the chat window with Bob's history, calling nobody. */
+  gtk_widget_activate_action (GTK_WIDGET (row), "row.messages", NULL);
+  {
+    GtkWindow *chat = sc_test_ui_find_window (fixture->app, SC_TYPE_CHAT_WINDOW);
+
+    g_assert_nonnull (chat);
+    g_assert_cmpstr (sc_chat_window_get_peer (SC_CHAT_WINDOW (chat)), ==, "bob@example.org");
+    g_assert_null (sc_chat_window_get_session (SC_CHAT_WINDOW (chat)));
+    gtk_window_destroy (chat);
+  }
+
   /* Edit from the row's menu: a new name and address. */
   editor = open_editor (fixture, GTK_WIDGET (row), "row.edit");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editor_widget (editor, ADW_TYPE_ENTRY_ROW,

@@ -454,6 +454,42 @@ dial_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* Presents the chat window with user_id (a new one shows the history and
+ * dials nobody), scrolled to the message with seq (0: the newest). */
+static void
+open_chat_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  ScApplication *self = user_data;
+  const char *user_id;
+  g_autofree char *peer = NULL;
+  gint64 seq;
+  ScChatWindow *window = NULL;
+
+  if (self->account == NULL || sc_account_get_identity (self->account) == NULL)
+    return;
+
+  g_variant_get (parameter, "(&sx)", &user_id, &seq);
+  peer = sc_user_id_normalize (user_id);
+  if (peer == NULL)
+    return;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SC_IS_CHAT_WINDOW (l->data)
+        && g_strcmp0 (sc_chat_window_get_peer (l->data), peer) == 0)
+      {
+        window = l->data;
+        break;
+      }
+
+  if (window == NULL)
+    window = sc_chat_window_new_for_peer (ADW_APPLICATION (self), self->account, peer);
+  if (seq > 0)
+    sc_chat_window_show_message (window, seq);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 show_session_action (GSimpleAction *action,
                      GVariant      *parameter,
@@ -558,6 +594,7 @@ static const GActionEntry app_actions[] = {
   { "show-session", show_session_action, "t" },
   { "run-in-background", NULL, NULL, "true", run_in_background_changed },
   { "start-at-login", NULL, NULL, "false", start_at_login_changed },
+  { "open-chat", open_chat_action, "(sx)" },
 };
 
 /* The app's settings, or NULL (and the defaults) when the schema is not

@@ -7,6 +7,7 @@
 #include "sc-certificate-view.h"
 #include "sc-chat-message.h"
 #include "sc-chat-window.h"
+#include "sc-history-model.h"
 #include "sc-message-row.h"
 
 /* Our typing state becomes "paused" after this long without a keystroke. */
@@ -32,7 +33,9 @@ struct _ScChatWindow
   char                 *known_address;
   char                 *looked_up_user;   /* whose contact known_address is from */
 
-  gboolean              chatting;         /* a session of this window has opened */
+  gboolean              chatting;         /* a session of this window has opened, or it
+                                           * opened on the history (the chat page shows) */
+  gboolean              was_open;         /* the session was open at the last update */
   gboolean              deciding;         /* a contact request decision is being stored */
   ScTypingState         typing;           /* what we last told the peer */
   guint                 typing_timeout_id;
@@ -40,8 +43,8 @@ struct _ScChatWindow
   double                last_scroll_value;
   gboolean              stick_to_bottom;
 
-  GListStore           *messages;
-  GHashTable           *sending;          /* message id → ScChatMessage awaiting a receipt */
+  ScHistoryModel       *history;          /* of the peer, once known */
+  gint64                show_seq;         /* scroll to it once the history is in; 0: the end */
 
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
@@ -55,6 +58,8 @@ struct _ScChatWindow
   AdwStatusPage        *request_page;
   GtkLabel             *greeting_label;
   GtkLabel             *state_label;
+  GtkLabel             *offline_label;
+  GtkNoSelection       *selection;
   GtkWidget            *reconnect_button;
   GtkScrolledWindow    *transcript_window;
   GtkListView          *transcript_view;
@@ -64,6 +69,8 @@ struct _ScChatWindow
 };
 
 G_DEFINE_FINAL_TYPE (ScChatWindow, sc_chat_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void ensure_history (ScChatWindow *self);
 
 /* Names */
 
@@ -147,6 +154,9 @@ reconnect_address (ScChatWindow *self)
   g_autofree char *host = NULL;
   guint16 port;
 
+  if (self->session == NULL)
+    return g_strdup (self->dial_address != NULL ? self->dial_address : self->known_address);
+
   if (!self->chatting)
     return g_strdup (self->dial_address);
 
@@ -170,7 +180,7 @@ reconnect_tooltip (ScChatWindow *self,
   if (address == NULL)
     return NULL;
 
-  if (!self->chatting || !sc_session_is_incoming (self->session))
+  if (self->session == NULL || !self->chatting || !sc_session_is_incoming (self->session))
     return g_strdup_printf (_("Calls %s at %s"), peer_user_id (self), address);
 
   if (self->known_address != NULL)
@@ -187,8 +197,10 @@ can_reconnect (ScChatWindow *self)
 {
   ScCloseReason reason;
 
+  /* Only the history is shown: call them where we know them. */
   if (self->session == NULL)
-    return FALSE;
+    return self->dial_error == NULL && peer_user_id (self) != NULL
+           && (self->dial_address != NULL || self->known_address != NULL);
   if (sc_session_get_state (self->session) != SC_SESSION_STATE_CLOSED)
     return FALSE;
   if (peer_user_id (self) == NULL)
@@ -399,7 +411,11 @@ update_actions (ScChatWindow *self)
                      && sc_session_get_request_id (self->session) > 0
                      && !self->deciding;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.send", state == SC_SESSION_STATE_OPEN);
+  /* Writing is always allowed to a known peer: the message waits in the
+   * history until a session opens. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.send", self->history != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.delete-conversation",
+                                 self->history != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.reconnect", can_reconnect (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.accept", request);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.decline", request);
@@ -409,13 +425,17 @@ update_actions (ScChatWindow *self)
 static void
 show_chat_state (ScChatWindow *self)
 {
-  ScSessionState state = sc_session_get_state (self->session);
+  ScSessionState state = self->session != NULL ? sc_session_get_state (self->session)
+                                               : SC_SESSION_STATE_CLOSED;
   gboolean open = state == SC_SESSION_STATE_OPEN;
   g_autofree char *text = NULL;
   g_autofree char *address = NULL;
   g_autofree char *tooltip = NULL;
+  g_autofree char *offline = NULL;
 
-  if (state == SC_SESSION_STATE_CLOSED)
+  if (self->session == NULL)
+    text = g_strdup ("");
+  else if (state == SC_SESSION_STATE_CLOSED)
     {
       g_autofree char *title = NULL;
       g_autofree char *description = NULL;
@@ -435,20 +455,23 @@ show_chat_state (ScChatWindow *self)
     }
 
   gtk_label_set_label (self->state_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->state_label), *text != '\0');
+
+  if (!open)
+    offline = g_strdup_printf (_("%s is offline; messages will be sent when you are connected."),
+                               peer_name (self));
+  gtk_label_set_label (self->offline_label, offline);
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_label), offline != NULL);
 
   address = can_reconnect (self) ? reconnect_address (self) : NULL;
   tooltip = reconnect_tooltip (self, address);
   gtk_widget_set_visible (self->reconnect_button, address != NULL);
   gtk_widget_set_tooltip_text (self->reconnect_button, tooltip);
-  /* The entry takes part only while the session is open, and takes the
-   * focus whenever it opens. */
-  if (open != gtk_widget_get_sensitive (GTK_WIDGET (self->entry_view)))
-    {
-      gtk_text_view_set_editable (self->entry_view, open);
-      gtk_widget_set_sensitive (GTK_WIDGET (self->entry_view), open);
-      if (open)
-        gtk_widget_grab_focus (GTK_WIDGET (self->entry_view));
-    }
+  /* The entry is always usable (what we write waits for a session), and
+   * takes the focus whenever a session opens. */
+  if (open && !self->was_open)
+    gtk_widget_grab_focus (GTK_WIDGET (self->entry_view));
+  self->was_open = open;
 }
 
 static void
@@ -507,7 +530,18 @@ update (ScChatWindow *self)
   ScSessionState state;
   ScPeerCertificate *certificate;
 
+  ensure_history (self);
   update_actions (self);
+
+  if (self->session == NULL && self->dial_error == NULL)
+    {
+      /* Only the history, until we write or reconnect. */
+      gtk_window_set_title (GTK_WINDOW (self), peer_name (self));
+      adw_window_title_set_subtitle (self->window_title, peer_user_id (self));
+      gtk_stack_set_visible_child_name (self->stack, "chat");
+      show_chat_state (self);
+      return;
+    }
 
   if (self->session == NULL)
     {
@@ -602,10 +636,12 @@ on_contact_address (GObject      *source,
 static void
 look_up_contact (ScChatWindow *self)
 {
-  const char *user_id = sc_session_get_peer_user_id (self->session);
+  const char *user_id = self->session != NULL ? sc_session_get_peer_user_id (self->session)
+                                              : self->dial_user_id;
   ScStore *store = sc_account_get_store (self->account);
 
-  if (!sc_session_is_incoming (self->session) || user_id == NULL || store == NULL
+  if ((self->session != NULL && !sc_session_is_incoming (self->session))
+      || user_id == NULL || store == NULL
       || g_strcmp0 (user_id, self->looked_up_user) == 0)
     return;
 
@@ -617,23 +653,17 @@ look_up_contact (ScChatWindow *self)
 
 /* The transcript */
 
-static void
-fail_unsent (ScChatWindow *self)
+static guint
+n_messages (ScChatWindow *self)
 {
-  GHashTableIter iter;
-  gpointer message;
-
-  g_hash_table_iter_init (&iter, self->sending);
-  while (g_hash_table_iter_next (&iter, NULL, &message))
-    sc_chat_message_set_state (message, SC_CHAT_MESSAGE_FAILED);
-  g_hash_table_remove_all (self->sending);
+  return self->history != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->history)) : 0;
 }
 
 static gboolean
 scroll_to_end (gpointer data)
 {
   ScChatWindow *self = data;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->messages));
+  guint n = n_messages (self);
 
   self->scroll_idle_id = 0;
   self->stick_to_bottom = TRUE;
@@ -645,15 +675,83 @@ scroll_to_end (gpointer data)
 }
 
 static void
-append_message (ScChatWindow  *self,
-                ScChatMessage *message)
+show_wanted_message (ScChatWindow *self)
 {
-  g_list_store_append (self->messages, message);
+  gint64 position;
+
+  if (self->history == NULL || !sc_history_model_get_loaded (self->history))
+    return;
+
+  position = self->show_seq > 0 ? sc_history_model_find_seq (self->history, self->show_seq) : -1;
+  self->show_seq = 0;
+  if (position < 0)
+    {
+      g_clear_handle_id (&self->scroll_idle_id, g_source_remove);
+      scroll_to_end (self);
+      return;
+    }
+
+  self->stick_to_bottom = FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self->transcript_view), "list.scroll-to-item",
+                              "u", (guint) position);
+}
+
+static void
+on_history_loaded (ScChatWindow *self)
+{
+  show_wanted_message (self);
+}
+
+static void
+on_history_changed (GListModel   *model,
+                    guint         position,
+                    guint         removed,
+                    guint         added,
+                    ScChatWindow *self)
+{
+  g_autoptr(ScChatMessage) last = NULL;
+  guint n = g_list_model_get_n_items (model);
+
+  /* The first load scrolls by itself (on_history_loaded). */
+  if (added == 0 || position + added != n || !sc_history_model_get_loaded (self->history))
+    return;
 
   /* Many messages may arrive at once: one scroll, to the last, once they
    * are all in. */
-  if ((self->stick_to_bottom || sc_chat_message_get_own (message)) && self->scroll_idle_id == 0)
+  last = g_list_model_get_item (model, n - 1);
+  if ((self->stick_to_bottom || sc_chat_message_get_own (last)) && self->scroll_idle_id == 0)
     self->scroll_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_to_end, self, NULL);
+}
+
+static void
+ensure_history (ScChatWindow *self)
+{
+  ScUserAgent *agent = sc_account_get_agent (self->account);
+  g_autofree char *peer = NULL;
+
+  if (self->history != NULL || agent == NULL || peer_user_id (self) == NULL)
+    return;
+
+  /* As the history keeps it ("Bob@Example.org" is bob@example.org). */
+  peer = sc_user_id_normalize (peer_user_id (self));
+  if (peer == NULL)
+    return;
+
+  self->history = sc_history_model_new (sc_user_agent_get_messenger (agent), peer);
+  g_signal_connect_object (self->history, "notify::loaded", G_CALLBACK (on_history_loaded), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "items-changed", G_CALLBACK (on_history_changed), self, 0);
+  gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->history));
+}
+
+static void
+on_store_failed (ScMessenger  *messenger,
+                 const char   *message,
+                 ScChatWindow *self)
+{
+  g_autofree char *text = g_strdup_printf (_("The history cannot be saved: %s"), message);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
 static void
@@ -670,48 +768,6 @@ on_transcript_scrolled (GtkAdjustment *adjustment,
   else if (value < self->last_scroll_value)
     self->stick_to_bottom = FALSE;
   self->last_scroll_value = value;
-}
-
-static void
-on_message_received (ScSession    *session,
-                     ScMessage    *stored,
-                     ScChatWindow *self)
-{
-  g_autoptr(ScChatMessage) message = sc_chat_message_new (stored->id, stored->body, stored->time,
-                                                          SC_CHAT_MESSAGE_RECEIVED);
-
-  append_message (self, message);
-}
-
-/* Our messages to this peer, as the messenger stores them. */
-static void
-on_message_added (ScMessenger  *messenger,
-                  ScMessage    *stored,
-                  ScChatWindow *self)
-{
-  g_autoptr(ScChatMessage) message = NULL;
-  const char *peer = peer_user_id (self);
-
-  if (!stored->outgoing || peer == NULL || !sc_user_id_equal (stored->peer, peer))
-    return;
-
-  message = sc_chat_message_new (stored->id, stored->body, stored->time, SC_CHAT_MESSAGE_SENDING);
-  g_hash_table_insert (self->sending, g_strdup (stored->id), g_object_ref (message));
-  append_message (self, message);
-}
-
-static void
-on_message_changed (ScMessenger  *messenger,
-                    ScMessage    *stored,
-                    ScChatWindow *self)
-{
-  ScChatMessage *message = g_hash_table_lookup (self->sending, stored->id);
-
-  if (message == NULL || stored->state != SC_MESSAGE_DELIVERED)
-    return;
-
-  sc_chat_message_set_state (message, SC_CHAT_MESSAGE_DELIVERED);
-  g_hash_table_remove (self->sending, stored->id);
 }
 
 /* Our typing state */
@@ -783,7 +839,6 @@ on_session_closed (ScSession     *session,
                    const char    *message,
                    ScChatWindow  *self)
 {
-  fail_unsent (self);
   g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
   self->typing = SC_TYPING_IDLE;
   update (self);
@@ -803,7 +858,6 @@ set_session (ScChatWindow *self,
   if (!g_set_object (&self->session, session))
     return;
 
-  fail_unsent (self);
   g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
   self->typing = SC_TYPING_IDLE;
   g_signal_group_set_target (self->session_signals, session);
@@ -849,19 +903,38 @@ dial (ScChatWindow *self,
 
 /* Actions */
 
+typedef struct
+{
+  ScChatWindow *window;
+  char         *text;
+} SendCall;
+
 static void
 on_message_stored (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  g_autoptr(ScChatWindow) self = user_data;
+  SendCall *call = user_data;
+  g_autoptr(ScChatWindow) self = call->window;
+  g_autofree char *text = call->text;
   g_autoptr(ScMessage) stored = NULL;
   g_autoptr(GError) error = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter start;
 
-  /* Shown by on_message_added() once stored. */
+  g_free (call);
   stored = sc_messenger_send_finish (SC_MESSENGER (source), result, &error);
-  if (stored == NULL)
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+  if (stored != NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  /* Nothing was stored: the text goes back where it came from. */
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+  buffer = gtk_text_view_get_buffer (self->entry_view);
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  if (gtk_text_buffer_get_char_count (buffer) > 0)
+    gtk_text_buffer_insert (buffer, &start, "\n", 1);
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  gtk_text_buffer_insert (buffer, &start, text, -1);
 }
 
 static void
@@ -874,15 +947,146 @@ send_action (GtkWidget  *widget,
   ScUserAgent *agent = sc_account_get_agent (self->account);
   g_autofree char *text = NULL;
   GtkTextIter start, end;
+  SendCall *call;
 
+  ensure_history (self);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
-  if (*text == '\0' || agent == NULL)
+  if (*text == '\0' || agent == NULL || peer_user_id (self) == NULL)
     return;
 
+  call = g_new0 (SendCall, 1);
+  call->window = g_object_ref (self);
+  call->text = g_strdup (text);
   sc_messenger_send_async (sc_user_agent_get_messenger (agent), peer_user_id (self), text,
-                           self->cancellable, on_message_stored, g_object_ref (self));
+                           NULL, on_message_stored, call);
   gtk_text_buffer_set_text (buffer, "", 0);
+
+  /* Only the history was shown: writing calls them, where we know them. */
+  if (self->session == NULL && can_reconnect (self))
+    gtk_widget_activate_action (widget, "chat.reconnect", NULL);
+}
+
+static void
+on_resent (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(ScChatWindow) self = user_data;
+  g_autoptr(ScMessage) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stored = sc_messenger_resend_finish (SC_MESSENGER (source), result, &error);
+  if (stored == NULL && !g_cancellable_is_cancelled (self->cancellable))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+}
+
+/* The account's messenger, if its agent runs. */
+static ScMessenger *
+messenger (ScChatWindow *self)
+{
+  ScUserAgent *agent = sc_account_get_agent (self->account);
+
+  return agent != NULL ? sc_user_agent_get_messenger (agent) : NULL;
+}
+
+static void
+retry_message_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  ScChatWindow *self = SC_CHAT_WINDOW (widget);
+
+  if (messenger (self) == NULL)
+    return;
+
+  sc_messenger_resend_async (messenger (self), g_variant_get_int64 (parameter),
+                             self->cancellable, on_resent, g_object_ref (self));
+
+  /* Offline: it goes out with the next session, so call them. */
+  if (can_reconnect (self))
+    gtk_widget_activate_action (widget, "chat.reconnect", NULL);
+}
+
+static void
+on_message_deleted (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(ScChatWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sc_messenger_delete_finish (SC_MESSENGER (source), result, &error)
+      && !g_cancellable_is_cancelled (self->cancellable))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+}
+
+static void
+delete_message_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ScChatWindow *self = SC_CHAT_WINDOW (widget);
+
+  if (messenger (self) != NULL)
+    sc_messenger_delete_async (messenger (self), g_variant_get_int64 (parameter),
+                               self->cancellable, on_message_deleted, g_object_ref (self));
+}
+
+static void
+on_conversation_deleted (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(ScChatWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sc_messenger_delete_conversation_finish (SC_MESSENGER (source), result, &error)
+      && !g_cancellable_is_cancelled (self->cancellable))
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+}
+
+static void
+on_delete_conversation_response (AdwMessageDialog *dialog,
+                                 const char       *response,
+                                 ScChatWindow     *self)
+{
+  if (g_strcmp0 (response, "delete") != 0 || messenger (self) == NULL || self->history == NULL)
+    return;
+
+  sc_messenger_delete_conversation_async (messenger (self),
+                                          sc_history_model_get_peer (self->history),
+                                          self->cancellable, on_conversation_deleted,
+                                          g_object_ref (self));
+}
+
+static void
+delete_conversation_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  ScChatWindow *self = SC_CHAT_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->history == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete the Conversation?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Every message you and %s exchanged is deleted from this "
+                                    "computer, and messages not sent yet are not sent."),
+                                  peer_name (self));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_conversation_response),
+                           self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -964,16 +1168,52 @@ chat_window_new (AdwApplication *application,
                  ScAccount      *account)
 {
   ScChatWindow *self = g_object_new (SC_TYPE_CHAT_WINDOW, "application", application, NULL);
+  ScUserAgent *agent = sc_account_get_agent (account);
 
   self->account = g_object_ref (account);
-  if (sc_account_get_agent (account) != NULL)
-    {
-      ScMessenger *messenger = sc_user_agent_get_messenger (sc_account_get_agent (account));
-
-      g_signal_connect_object (messenger, "message-added", G_CALLBACK (on_message_added), self, 0);
-      g_signal_connect_object (messenger, "message-changed", G_CALLBACK (on_message_changed), self, 0);
-    }
+  if (agent != NULL)
+    g_signal_connect_object (sc_user_agent_get_messenger (agent), "store-failed",
+                             G_CALLBACK (on_store_failed), self, 0);
   return self;
+}
+
+ScChatWindow *
+sc_chat_window_new_for_peer (AdwApplication *application,
+                             ScAccount      *account,
+                             const char     *user_id)
+{
+  ScChatWindow *self;
+
+  g_return_val_if_fail (ADW_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (SC_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+
+  self = chat_window_new (application, account);
+  self->dial_user_id = g_strdup (user_id);
+  /* The transcript stays in view while a session of ours connects. */
+  self->chatting = TRUE;
+  gtk_window_set_title (GTK_WINDOW (self), user_id);
+  look_up_contact (self);
+  update (self);
+
+  return self;
+}
+
+const char *
+sc_chat_window_get_peer (ScChatWindow *self)
+{
+  g_return_val_if_fail (SC_IS_CHAT_WINDOW (self), NULL);
+  return self->history != NULL ? sc_history_model_get_peer (self->history) : peer_user_id (self);
+}
+
+void
+sc_chat_window_show_message (ScChatWindow *self,
+                             gint64        seq)
+{
+  g_return_if_fail (SC_IS_CHAT_WINDOW (self));
+
+  self->show_seq = seq;
+  show_wanted_message (self);
 }
 
 ScChatWindow *
@@ -1040,7 +1280,7 @@ sc_chat_window_dispose (GObject *object)
   g_clear_object (&self->session);
   g_clear_object (&self->session_signals);
   g_clear_object (&self->account);
-  g_clear_pointer (&self->sending, g_hash_table_unref);
+  g_clear_object (&self->history);
 
   G_OBJECT_CLASS (sc_chat_window_parent_class)->dispose (object);
 }
@@ -1075,7 +1315,8 @@ sc_chat_window_class_init (ScChatWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/sixchat/SixChat/sc-chat-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, messages);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, selection);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, offline_label);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, certificate_revealer);
@@ -1098,6 +1339,11 @@ sc_chat_window_class_init (ScChatWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "chat.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "chat.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_action (widget_class, "chat.retry-message", "x", retry_message_action);
+  gtk_widget_class_install_action (widget_class, "chat.delete-message", "x",
+                                   delete_message_action);
+  gtk_widget_class_install_action (widget_class, "chat.delete-conversation", NULL,
+                                   delete_conversation_action);
   gtk_widget_class_install_action (widget_class, "chat.accept", NULL, accept_action);
   gtk_widget_class_install_action (widget_class, "chat.decline", NULL, decline_action);
   gtk_widget_class_install_action (widget_class, "chat.block", NULL, block_action);
@@ -1111,13 +1357,10 @@ sc_chat_window_init (ScChatWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->sending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->stick_to_bottom = TRUE;
 
   self->session_signals = g_signal_group_new (SC_TYPE_SESSION);
   g_signal_group_connect_swapped (self->session_signals, "notify", G_CALLBACK (on_session_changed), self);
-  g_signal_group_connect (self->session_signals, "message-received",
-                          G_CALLBACK (on_message_received), self);
   g_signal_group_connect (self->session_signals, "closed", G_CALLBACK (on_session_closed), self);
 
   vadjustment = gtk_scrolled_window_get_vadjustment (self->transcript_window);

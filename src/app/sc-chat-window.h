@@ -25,6 +25,16 @@ ScChatWindow *sc_chat_window_new_outgoing (AdwApplication *application,
 ScChatWindow *sc_chat_window_new_incoming (AdwApplication *application,
                                            ScAccount      *account,
                                            ScSession      *session);
+/* A chat with user_id that shows its history and dials nobody until the
+ * user writes (the message waits) or reconnects. */
+ScChatWindow *sc_chat_window_new_for_peer (AdwApplication *application,
+                                           ScAccount      *account,
+                                           const char     *user_id);
+/* The peer's user ID (NULL while an incoming session has not said). */
+const char   *sc_chat_window_get_peer     (ScChatWindow   *self);
+/* Scrolls to the message with seq, once the history is in. */
+void         sc_chat_window_show_message  (ScChatWindow   *self,
+                                           gint64          seq);
 /* The current session (a Retry or Reconnect makes a new one). */
 ScSession    *sc_chat_window_get_session  (ScChatWindow   *self);
 

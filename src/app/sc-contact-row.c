@@ -98,6 +98,19 @@ row_connect (GtkWidget  *widget,
   forward_action (SC_CONTACT_ROW (widget), "contacts.connect");
 }
 
+/* The history with them, without calling them. */
+static void
+row_messages (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  ScContactRow *self = SC_CONTACT_ROW (widget);
+
+  if (self->contact != NULL)
+    gtk_widget_activate_action (widget, "app.open-chat", "(sx)",
+                                sc_contact_get_user_id (self->contact), (gint64) 0);
+}
+
 static void
 row_edit (GtkWidget  *widget,
           const char *action_name,
@@ -155,6 +168,7 @@ sc_contact_row_class_init (ScContactRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_secondary_click);
 
   gtk_widget_class_install_action (widget_class, "row.connect", NULL, row_connect);
+  gtk_widget_class_install_action (widget_class, "row.messages", NULL, row_messages);
   gtk_widget_class_install_action (widget_class, "row.edit", NULL, row_edit);
   gtk_widget_class_install_action (widget_class, "row.remove", NULL, row_remove);
 }

@@ -12,6 +12,8 @@ struct _ScMessageRow
 
   GtkWidget      *bubble;
   GtkLabel       *status_label;
+  GtkWidget      *retry_button;
+  GtkWidget      *delete_button;
 };
 
 G_DEFINE_FINAL_TYPE (ScMessageRow, sc_message_row, GTK_TYPE_WIDGET)
@@ -26,10 +28,38 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void
+update_side (ScMessageRow *self)
+{
+  gboolean own = self->message != NULL && sc_chat_message_get_own (self->message);
+
+  gtk_widget_set_halign (self->bubble, own ? GTK_ALIGN_END : GTK_ALIGN_START);
+  if (own)
+    gtk_widget_add_css_class (self->bubble, "own");
+  else
+    gtk_widget_remove_css_class (self->bubble, "own");
+}
+
+static void
 update_state (ScMessageRow *self)
 {
   gboolean failed = self->message != NULL
                     && sc_chat_message_get_state (self->message) == SC_CHAT_MESSAGE_FAILED;
+  gboolean undelivered = self->message != NULL
+                         && sc_chat_message_get_seq (self->message) > 0
+                         && sc_chat_message_get_undelivered (self->message);
+
+  /* Our undelivered messages can be sent again or deleted. */
+  if (undelivered)
+    {
+      g_autoptr(GVariant) seq = NULL;
+
+      seq = g_variant_ref_sink (g_variant_new_int64 (sc_chat_message_get_seq (self->message)));
+
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->retry_button), seq);
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->delete_button), seq);
+    }
+  gtk_widget_set_visible (self->retry_button, undelivered);
+  gtk_widget_set_visible (self->delete_button, undelivered);
 
   if (failed)
     {
@@ -54,8 +84,6 @@ void
 sc_message_row_set_message (ScMessageRow  *self,
                             ScChatMessage *message)
 {
-  gboolean own;
-
   g_return_if_fail (SC_IS_MESSAGE_ROW (self));
   g_return_if_fail (message == NULL || SC_IS_CHAT_MESSAGE (message));
 
@@ -64,12 +92,7 @@ sc_message_row_set_message (ScMessageRow  *self,
 
   g_signal_group_set_target (self->message_signals, message);
 
-  own = message != NULL && sc_chat_message_get_own (message);
-  gtk_widget_set_halign (self->bubble, own ? GTK_ALIGN_END : GTK_ALIGN_START);
-  if (own)
-    gtk_widget_add_css_class (self->bubble, "own");
-  else
-    gtk_widget_remove_css_class (self->bubble, "own");
+  update_side (self);
   update_state (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
@@ -143,6 +166,8 @@ sc_message_row_class_init (ScMessageRowClass *klass)
                                                "/io/github/sixchat/SixChat/sc-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, ScMessageRow, bubble);
   gtk_widget_class_bind_template_child (widget_class, ScMessageRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, ScMessageRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, ScMessageRow, delete_button);
 }
 
 static void
@@ -153,4 +178,7 @@ sc_message_row_init (ScMessageRow *self)
   self->message_signals = g_signal_group_new (SC_TYPE_CHAT_MESSAGE);
   g_signal_group_connect_swapped (self->message_signals, "notify::state",
                                   G_CALLBACK (update_state), self);
+  /* A placeholder of the history becomes ours or theirs when filled. */
+  g_signal_group_connect_swapped (self->message_signals, "notify::own",
+                                  G_CALLBACK (update_side), self);
 }

@@ -7,6 +7,7 @@
 #include "sc-knocks-page.h"
 #include "sc-reachability.h"
 #include "sc-requests-page.h"
+#include "sc-search-page.h"
 #include "sc-welcome-page.h"
 #include "sc-window.h"
 
@@ -18,6 +19,7 @@ struct _ScWindow
   AdwApplicationWindow  parent_instance;
 
   ScAccount            *account;
+  GSignalGroup         *messenger_signals;   /* of the account's agent */
 
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
@@ -26,6 +28,8 @@ struct _ScWindow
   ScContactsPage       *contacts_page;
   ScRequestsPage       *requests_page;
   ScKnocksPage         *knocks_page;
+  ScSearchPage         *search_page;
+  AdwViewStack         *view_stack;
   AdwViewStackPage     *requests_stack_page;
   GtkLabel             *identity_name_label;
   GtkLabel             *identity_user_label;
@@ -157,7 +161,21 @@ on_account_changed (ScAccount  *account,
                     GParamSpec *pspec,
                     ScWindow   *self)
 {
+  ScUserAgent *agent = sc_account_get_agent (account);
+
+  g_signal_group_set_target (self->messenger_signals,
+                             agent != NULL ? sc_user_agent_get_messenger (agent) : NULL);
   update_header (self);
+}
+
+/* The history could not be written: never silently. */
+static void
+on_store_failed (ScWindow   *self,
+                 const char *message)
+{
+  g_autofree char *text = g_strdup_printf (_("The history cannot be saved: %s"), message);
+
+  sc_window_show_toast (self, text);
 }
 
 static void
@@ -185,12 +203,14 @@ sc_window_new (AdwApplication *application,
 
   g_object_set (self->welcome_page, "account", account, NULL);
   g_object_set (self->contacts_page, "account", account, NULL);
+  g_object_set (self->search_page, "account", account, NULL);
   g_object_set (self->requests_page, "account", account, NULL);
   g_object_set (self->knocks_page, "account", account, NULL);
 
   g_signal_connect_object (account, "notify::identity", G_CALLBACK (on_account_changed), self, 0);
   g_signal_connect_object (account, "notify::agent", G_CALLBACK (on_account_changed), self, 0);
   g_signal_connect_object (account, "notify::listen-error", G_CALLBACK (on_account_changed), self, 0);
+  on_account_changed (account, NULL, self);
   g_signal_connect_object (self->requests_page, "notify::pending-count",
                            G_CALLBACK (on_pending_count), self, 0);
 
@@ -202,10 +222,28 @@ sc_window_dispose (GObject *object)
 {
   ScWindow *self = (ScWindow *) object;
 
+  if (self->messenger_signals != NULL)
+    g_signal_group_set_target (self->messenger_signals, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SC_TYPE_WINDOW);
+  g_clear_object (&self->messenger_signals);
   g_clear_object (&self->account);
 
   G_OBJECT_CLASS (sc_window_parent_class)->dispose (object);
+}
+
+/* Ctrl+F (main.search): the history search. */
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ScWindow *self = SC_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") != 0)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "search");
+  sc_search_page_focus_entry (self->search_page);
 }
 
 static void
@@ -220,6 +258,7 @@ sc_window_class_init (ScWindowClass *klass)
   g_type_ensure (SC_TYPE_CONTACTS_PAGE);
   g_type_ensure (SC_TYPE_REQUESTS_PAGE);
   g_type_ensure (SC_TYPE_KNOCKS_PAGE);
+  g_type_ensure (SC_TYPE_SEARCH_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/sixchat/SixChat/sc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ScWindow, toast_overlay);
@@ -229,6 +268,10 @@ sc_window_class_init (ScWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScWindow, contacts_page);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, requests_page);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, knocks_page);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, search_page);
+  gtk_widget_class_bind_template_child (widget_class, ScWindow, view_stack);
+  gtk_widget_class_install_action (widget_class, "main.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "main.search", NULL);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, requests_stack_page);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, identity_name_label);
   gtk_widget_class_bind_template_child (widget_class, ScWindow, identity_user_label);
@@ -244,4 +287,8 @@ static void
 sc_window_init (ScWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->messenger_signals = g_signal_group_new (SC_TYPE_MESSENGER);
+  g_signal_group_connect_swapped (self->messenger_signals, "store-failed",
+                                  G_CALLBACK (on_store_failed), self);
 }

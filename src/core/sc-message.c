@@ -128,7 +128,7 @@ sc_message_check_body (const char  *body,
   if (length - 1 > SC_PROTOCOL_MAX_LINE)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   _("The message is too long: it takes %" G_GSIZE_FORMAT " bytes on the wire, "
+                   _("The message is too long: it takes %zu bytes on the wire, "
                      "at most %d are allowed"),
                    length - 1, SC_PROTOCOL_MAX_LINE);
       return FALSE;

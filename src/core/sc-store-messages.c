@@ -70,7 +70,7 @@ store_read_message (ScStore  *self,
 
   if (row == NULL)
     g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
-                 _("There is no message %" G_GINT64_FORMAT), seq);
+                 _("There is no message %lld"), (long long) seq);
 
   return row;
 }
@@ -650,7 +650,7 @@ sc_store_delete_message (ScStore  *self,
   if (ok && sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, SC_STORE_ERROR, SC_STORE_ERROR_NOT_FOUND,
-                   _("There is no message %" G_GINT64_FORMAT), seq);
+                   _("There is no message %lld"), (long long) seq);
       ok = FALSE;
     }
 
