@@ -19,6 +19,7 @@ struct _ScHistoryModel
   GArray       *seqs;      /* gint64, ascending */
   GPtrArray    *items;     /* ScChatMessage or NULL (not asked for yet), as seqs */
   GHashTable   *pages;     /* page number → TRUE: a job for it runs */
+  GHashTable   *newer;     /* seq → ScMessage: changed while its page was read */
   GPtrArray    *early;     /* ScMessage added before the seqs came in */
 };
 
@@ -137,16 +138,23 @@ on_page_listed (GObject      *source,
     {
       ScMessage *stored = g_ptr_array_index (messages, i);
       gint64 position = sc_history_model_find_seq (self, stored->seq);
+      ScMessage *newer;
       ScChatMessage *item;
 
       if (position < 0)
         continue;
+
+      /* The page may have been read before a change we were told of. */
+      newer = g_hash_table_lookup (self->newer, &stored->seq);
+      if (newer != NULL)
+        stored = newer;
 
       item = g_ptr_array_index (self->items, position);
       if (item != NULL)
         sc_chat_message_update (item, stored);
       else
         g_ptr_array_index (self->items, position) = sc_chat_message_new_stored (stored);
+      g_hash_table_remove (self->newer, &stored->seq);
     }
 }
 
@@ -271,6 +279,9 @@ on_message_changed (ScMessenger    *messenger,
   position = sc_history_model_find_seq (self, stored->seq);
   if (position < 0)
     return;
+
+  if (g_hash_table_contains (self->pages, GUINT_TO_POINTER ((guint) position / PAGE_SIZE)))
+    g_hash_table_replace (self->newer, &sc_message_ref (stored)->seq, stored);
 
   item = g_ptr_array_index (self->items, position);
   if (item != NULL)
@@ -447,6 +458,7 @@ sc_history_model_finalize (GObject *object)
   g_array_unref (self->seqs);
   g_ptr_array_unref (self->items);
   g_hash_table_unref (self->pages);
+  g_hash_table_unref (self->newer);
   g_ptr_array_unref (self->early);
 
   G_OBJECT_CLASS (sc_history_model_parent_class)->finalize (object);
@@ -477,5 +489,7 @@ sc_history_model_init (ScHistoryModel *self)
   self->seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->items = g_ptr_array_new_with_free_func (item_free);
   self->pages = g_hash_table_new (NULL, NULL);
+  self->newer = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                       (GDestroyNotify) sc_message_unref);
   self->early = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
 }
