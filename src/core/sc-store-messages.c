@@ -147,7 +147,6 @@ sc_store_receive_messages (ScStore     *self,
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GPtrArray) new_messages = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
   g_autofree char *normalized = NULL;
-  g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 received = now_ms ();
   gboolean ok = TRUE;
 
@@ -183,23 +182,23 @@ sc_store_receive_messages (ScStore     *self,
       ok = sc_store_step_done (self, stmt, error);
       if (ok && sqlite3_changes (self->db) > 0)
         {
-          gint64 seq = sqlite3_last_insert_rowid (self->db);
+          /* The row as stored: every field is known here. */
+          ScMessage *row = sc_message_copy (message);
 
-          g_array_append_val (seqs, seq);
+          row->seq = sqlite3_last_insert_rowid (self->db);
+          g_free (row->peer);
+          row->peer = g_strdup (normalized);
+          g_free (row->fingerprint);
+          row->fingerprint = g_strdup (fingerprint);
+          row->outgoing = FALSE;
+          row->received = received;
+          row->state = SC_MESSAGE_DELIVERED;
+          g_ptr_array_add (new_messages, row);
         }
     }
 
   if (!sc_store_end_durable (self, ok, error))
     return FALSE;
-
-  for (guint i = 0; i < seqs->len; i++)
-    {
-      ScMessage *message = store_read_message (self, g_array_index (seqs, gint64, i), error);
-
-      if (message == NULL)
-        return FALSE;
-      g_ptr_array_add (new_messages, message);
-    }
 
   if (added != NULL)
     *added = g_steal_pointer (&new_messages);
