@@ -223,7 +223,12 @@ static gboolean
 agent_idle (gconstpointer data,
             gconstpointer arg)
 {
-  return sc_user_agent_get_n_running ((ScUserAgent *) data) == 0;
+  ScUserAgent *agent = (ScUserAgent *) data;
+
+  /* A thread stops counting after it posted its closed event; the session
+   * leaves the list only when that event reaches this context. */
+  return sc_user_agent_get_n_running (agent) == 0
+         && g_list_model_get_n_items (sc_user_agent_get_sessions (agent)) == 0;
 }
 
 static gboolean
