@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "sc-certificate-cache.h"
 #include "sc-peer-certificate.h"
 #include "sc-test-certs.h"
 #include "sc-test-util.h"
@@ -412,6 +413,8 @@ test_self_signed_needs_own_signature (void)
   g_assert_cmpstr (sc_peer_certificate_get_subject_dn (impostor), ==,
                    sc_peer_certificate_get_issuer_dn (impostor));
   g_assert_false (sc_peer_certificate_is_self_signed (impostor));
+  g_assert_true (sc_peer_certificate_self_signature_verifies (original));
+  g_assert_false (sc_peer_certificate_self_signature_verifies (impostor));
 
   /* The last byte of the DER is the last byte of the ECDSA signature. */
   data = g_bytes_unref_to_data (g_bytes_ref (sc_peer_certificate_get_der (original, 0)), &size);
@@ -420,9 +423,148 @@ test_self_signed_needs_own_signature (void)
   damaged = sc_peer_certificate_new_from_der (&der, 1, &error);
   g_assert_no_error (error);
   g_assert_false (sc_peer_certificate_is_self_signed (damaged));
+  g_assert_false (sc_peer_certificate_self_signature_verifies (damaged));
+  /* Asked again, the remembered answers stand. */
+  g_assert_false (sc_peer_certificate_self_signature_verifies (damaged));
+  g_assert_true (sc_peer_certificate_self_signature_verifies (original));
   g_assert_cmpstr (sc_peer_certificate_get_fingerprint (damaged), !=,
                    sc_peer_certificate_get_fingerprint (original));
 
+  sc_test_dir_free (g_steal_pointer (&dir));
+}
+
+static GBytes *
+copy_der (ScPeerCertificate *certificate,
+          guint              index)
+{
+  gsize size;
+  const guint8 *data = g_bytes_get_data (sc_peer_certificate_get_der (certificate, index), &size);
+
+  return g_bytes_new (data, size);
+}
+
+typedef struct
+{
+  ScCertificateCache *cache;
+  GBytes             *ders[2];
+  guint               failures;
+} CacheRace;
+
+static gpointer
+cache_race_thread (gpointer data)
+{
+  CacheRace *race = data;
+
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ScPeerCertificate) one = sc_certificate_cache_lookup (race->cache, &race->ders[i % 2],
+                                                                       1, &error);
+
+      if (one == NULL || !sc_peer_certificate_self_signature_verifies (one))
+        g_atomic_int_inc (&race->failures);
+    }
+
+  return NULL;
+}
+
+static void
+test_cache (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *alice_crt = NULL;
+  g_autofree char *bob_crt = NULL;
+  g_autofree char *carol_crt = NULL;
+  g_autoptr(ScPeerCertificate) alice = NULL;
+  g_autoptr(ScPeerCertificate) bob = NULL;
+  g_autoptr(ScPeerCertificate) carol = NULL;
+  g_autoptr(ScCertificateCache) cache = sc_certificate_cache_new (2);
+  g_autoptr(ScPeerCertificate) first = NULL;
+  g_autoptr(ScPeerCertificate) again = NULL;
+  g_autoptr(ScPeerCertificate) pair = NULL;
+  g_autoptr(ScPeerCertificate) other = NULL;
+  g_autoptr(ScPeerCertificate) evicted = NULL;
+  g_autoptr(ScPeerCertificate) kept = NULL;
+  g_autoptr(GBytes) garbage = g_bytes_new_static ("\x30\x03\x02\x01\x01", 5);
+  g_autoptr(GError) error = NULL;
+  GBytes *ders[2];
+  CacheRace race = { 0 };
+  GThread *threads[4];
+
+  if (!sc_test_have_cert_tools ())
+    return;
+
+  dir = sc_test_dir_new ("sc-cert");
+  alice_crt = sc_test_certtool_cert (dir, "alice", "ecdsa", "cn = Alice\nuid = alice@example.org\n", NULL);
+  bob_crt = sc_test_certtool_cert (dir, "bob", "ecdsa", "cn = Bob\nuid = bob@example.org\n", NULL);
+  carol_crt = sc_test_certtool_cert (dir, "carol", "rsa", "cn = Carol\nuid = carol@example.org\n", NULL);
+  alice = load (alice_crt);
+  bob = load (bob_crt);
+  carol = load (carol_crt);
+
+  /* The same bytes, even in other buffers, give the same object. */
+  ders[0] = copy_der (alice, 0);
+  first = sc_certificate_cache_lookup (cache, ders, 1, &error);
+  g_assert_no_error (error);
+  g_bytes_unref (ders[0]);
+  ders[0] = copy_der (alice, 0);
+  again = sc_certificate_cache_lookup (cache, ders, 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (first == again);
+  g_assert_cmpstr (sc_peer_certificate_get_fingerprint (first), ==,
+                   sc_peer_certificate_get_fingerprint (alice));
+  g_assert_true (sc_peer_certificate_self_signature_verifies (first));
+
+  /* A chain is another key than its leaf alone. */
+  ders[1] = copy_der (bob, 0);
+  pair = sc_certificate_cache_lookup (cache, ders, 2, &error);
+  g_assert_no_error (error);
+  g_assert_true (pair != first);
+  g_assert_cmpuint (sc_peer_certificate_get_length (pair), ==, 2);
+  g_assert_cmpuint (sc_certificate_cache_get_size (cache), ==, 2);
+
+  /* Bad input is an error and is never kept. */
+  g_assert_null (sc_certificate_cache_lookup (cache, &garbage, 1, &error));
+  g_assert_error (error, SC_CERTIFICATE_ERROR, SC_CERTIFICATE_ERROR_PARSE);
+  g_clear_error (&error);
+  g_assert_null (sc_certificate_cache_lookup (cache, ders, 0, &error));
+  g_assert_error (error, SC_CERTIFICATE_ERROR, SC_CERTIFICATE_ERROR_EMPTY);
+  g_clear_error (&error);
+  g_assert_cmpuint (sc_certificate_cache_get_size (cache), ==, 2);
+
+  /* Alice was used before the pair, then touched again: the pair is the
+   * least recently used and leaves when Carol comes. */
+  g_clear_object (&again);
+  again = sc_certificate_cache_lookup (cache, ders, 1, &error);
+  g_assert_true (again == first);
+  g_bytes_unref (ders[1]);
+  ders[1] = copy_der (carol, 0);
+  other = sc_certificate_cache_lookup (cache, &ders[1], 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sc_peer_certificate_get_user_id (other), ==, "carol@example.org");
+  g_assert_cmpuint (sc_certificate_cache_get_size (cache), ==, 2);
+  kept = sc_certificate_cache_lookup (cache, ders, 1, &error);
+  g_assert_true (kept == first);
+  g_bytes_unref (ders[1]);
+  ders[1] = copy_der (bob, 0);
+  evicted = sc_certificate_cache_lookup (cache, ders, 2, &error);
+  g_assert_no_error (error);
+  g_assert_true (evicted != pair);
+  g_assert_cmpuint (sc_certificate_cache_get_size (cache), ==, 2);
+
+  /* Many threads at once. */
+  race.cache = cache;
+  race.ders[0] = ders[0];
+  race.ders[1] = ders[1];
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("cache", cache_race_thread, &race);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (race.failures, ==, 0);
+  g_assert_cmpuint (sc_certificate_cache_get_size (cache), <=, 2);
+
+  g_bytes_unref (ders[0]);
+  g_bytes_unref (ders[1]);
   sc_test_dir_free (g_steal_pointer (&dir));
 }
 
@@ -763,6 +905,7 @@ main (int   argc,
   g_test_add_func ("/certificate/issuer-without-cn", test_issuer_without_cn);
   g_test_add_func ("/certificate/self-signed", test_self_signed_needs_own_signature);
   g_test_add_func ("/certificate/der-file", test_der_file);
+  g_test_add_func ("/certificate/cache", test_cache);
   g_test_add_func ("/certificate/garbage", test_garbage);
   g_test_add_func ("/certificate/fingerprint/normalize", test_fingerprint_normalize);
   g_test_add_func ("/certificate/fingerprint/format", test_fingerprint_format);

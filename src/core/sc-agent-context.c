@@ -19,6 +19,10 @@
 #define SC_SESSION_STACK_SIZE  (256 * 1024)
 #define SC_SESSION_MAX_IDLE    4
 
+/* Peer chains remembered (see sc-certificate-cache.h): a user's contacts
+ * and more. */
+#define SC_CERTIFICATE_CACHE_SIZE 64
+
 /* The owner context's end of sc_agent_context_post(): a queue and an
  * eventfd that the owner context polls.  Posting touches neither the
  * GMainContext's lock nor its wake-up, and a burst of calls costs one
@@ -68,6 +72,7 @@ struct _ScAgentContext
   GMainContext                     *owner_context;
   OwnerSource                      *owner_source;
   ScThreadPool                     *threads;
+  ScCertificateCache               *certificates;
   guint64                           last_session_id;  /* atomic */
 };
 
@@ -210,6 +215,12 @@ sc_agent_context_post (ScAgentContext *self,
     g_warning ("Cannot wake the owner context: %s", g_strerror (errno));
 }
 
+ScCertificateCache *
+sc_agent_context_get_certificate_cache (ScAgentContext *self)
+{
+  return self->certificates;
+}
+
 ScThreadPool *
 sc_agent_context_get_thread_pool (ScAgentContext *self)
 {
@@ -249,6 +260,7 @@ sc_agent_context_new (ScIdentity  *identity,
   self->owner_context = g_main_context_ref_thread_default ();
   self->owner_source = owner_source_new (self);
   self->threads = sc_thread_pool_new (SC_SESSION_STACK_SIZE, SC_SESSION_MAX_IDLE);
+  self->certificates = sc_certificate_cache_new (SC_CERTIFICATE_CACHE_SIZE);
 
   if (!load_credentials (self, error))
     return NULL;
@@ -282,6 +294,7 @@ sc_agent_context_unref (ScAgentContext *self)
   g_source_unref ((GSource *) self->owner_source);
   g_main_context_unref (self->owner_context);
   sc_thread_pool_free (self->threads);
+  sc_certificate_cache_free (self->certificates);
   g_clear_pointer (&self->credentials, gnutls_certificate_free_credentials);
   g_clear_pointer (&self->priority, gnutls_priority_deinit);
   g_clear_object (&self->policy);

@@ -6,6 +6,7 @@
 
 #include "sc-identity.h"
 #include "sc-store.h"
+#include "sc-certificate-cache.h"
 #include "sc-thread-pool.h"
 #include "sc-trust-policy.h"
 
@@ -85,6 +86,8 @@ void            sc_agent_context_post             (ScAgentContext  *context,
                                                    ScOwnerFunc      func,
                                                    gpointer         data);
 
+/* The peer chains this agent parsed lately (see sc-certificate-cache.h). */
+ScCertificateCache *sc_agent_context_get_certificate_cache (ScAgentContext *context);
 /* The threads that run this agent's sessions (see sc-thread-pool.h). */
 ScThreadPool   *sc_agent_context_get_thread_pool  (ScAgentContext  *context);
 /* A new session's id: 1, 2, … in the order asked, from any thread. */

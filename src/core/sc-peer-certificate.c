@@ -27,13 +27,16 @@ struct _ScPeerCertificate
   char *key_description;
   gint64 not_before;
   gint64 not_after;
-  int self_signed;          /* SELF_SIGNED_*, computed on first use */
+  /* MEMO_*, each computed on first use (racing threads compute the same
+   * answer): a signature check costs as much as a good part of a handshake. */
+  int self_signed;
+  int self_signature_verifies;
 };
 
 enum {
-  SELF_SIGNED_UNKNOWN,
-  SELF_SIGNED_YES,
-  SELF_SIGNED_NO,
+  MEMO_UNKNOWN,
+  MEMO_YES,
+  MEMO_NO,
 };
 
 G_DEFINE_FINAL_TYPE (ScPeerCertificate, sc_peer_certificate, G_TYPE_OBJECT)
@@ -655,17 +658,15 @@ sc_crl_get_issuer_dn (GBytes *der)
   return result;
 }
 
-gboolean
-sc_peer_certificate_is_self_signed (ScPeerCertificate *self)
+/* The leaf's answer to check from the memo, asked once. */
+static gboolean
+memo_leaf (ScPeerCertificate *self,
+           int               *memo,
+           gboolean         (*check) (gnutls_x509_crt_t crt))
 {
-  int state;
+  int state = g_atomic_int_get (memo);
 
-  g_return_val_if_fail (SC_IS_PEER_CERTIFICATE (self), FALSE);
-
-  /* A signature check costs as much as a good part of a handshake: only
-   * when someone asks, and once (racing threads compute the same answer). */
-  state = g_atomic_int_get (&self->self_signed);
-  if (state == SELF_SIGNED_UNKNOWN)
+  if (state == MEMO_UNKNOWN)
     {
       GBytes *der = g_ptr_array_index (self->ders, 0);
       gnutls_datum_t datum;
@@ -674,16 +675,48 @@ sc_peer_certificate_is_self_signed (ScPeerCertificate *self)
 
       datum.data = (unsigned char *) g_bytes_get_data (der, &size);
       datum.size = (unsigned int) size;
-      state = SELF_SIGNED_NO;
+      state = MEMO_NO;
       if (gnutls_x509_crt_init (&leaf) == 0
           && gnutls_x509_crt_import (leaf, &datum, GNUTLS_X509_FMT_DER) == 0
-          && check_self_signed (leaf))
-        state = SELF_SIGNED_YES;
+          && check (leaf))
+        state = MEMO_YES;
       g_clear_pointer (&leaf, gnutls_x509_crt_deinit);
-      g_atomic_int_set (&self->self_signed, state);
+      g_atomic_int_set (memo, state);
     }
 
-  return state == SELF_SIGNED_YES;
+  return state == MEMO_YES;
+}
+
+gboolean
+sc_peer_certificate_is_self_signed (ScPeerCertificate *self)
+{
+  g_return_val_if_fail (SC_IS_PEER_CERTIFICATE (self), FALSE);
+
+  return memo_leaf (self, &self->self_signed, check_self_signed);
+}
+
+/* A signature that verifies with the certificate's own key, by the rules
+ * of chain verification: an insecure algorithm does not count as a bad
+ * signature here (the verifier judges algorithms itself). */
+static gboolean
+check_self_signature (gnutls_x509_crt_t crt)
+{
+  const unsigned int flags = GNUTLS_VERIFY_DISABLE_CA_SIGN
+                             | GNUTLS_VERIFY_DO_NOT_ALLOW_SAME
+                             | GNUTLS_VERIFY_DISABLE_TIME_CHECKS
+                             | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
+  unsigned int status = 0;
+
+  return gnutls_x509_crt_verify (crt, &crt, 1, flags, &status) == 0
+         && !(status & GNUTLS_CERT_SIGNATURE_FAILURE);
+}
+
+gboolean
+sc_peer_certificate_self_signature_verifies (ScPeerCertificate *self)
+{
+  g_return_val_if_fail (SC_IS_PEER_CERTIFICATE (self), FALSE);
+
+  return memo_leaf (self, &self->self_signature_verifies, check_self_signature);
 }
 
 char *

@@ -53,6 +53,9 @@ const char *sc_peer_certificate_get_key_description (ScPeerCertificate *self);
 gint64      sc_peer_certificate_get_not_before      (ScPeerCertificate *self);
 gint64      sc_peer_certificate_get_not_after       (ScPeerCertificate *self);
 gboolean    sc_peer_certificate_is_self_signed      (ScPeerCertificate *self);
+/* Whether the leaf's signature verifies with its own key (whatever its
+ * issuer name says); remembered, so asking again costs nothing. */
+gboolean    sc_peer_certificate_self_signature_verifies (ScPeerCertificate *self);
 
 /* Certificate revocation lists in a file: a PEM bundle or one DER CRL.
  * Returns each as DER (GBytes); SC_CERTIFICATE_ERROR_PARSE or _EMPTY name

@@ -405,7 +405,8 @@ sc_session_verify_peer (gnutls_session_t tls)
   for (unsigned int i = 0; i < MIN (n, 16); i++)
     g_ptr_array_add (ders, g_bytes_new (list[i].data, list[i].size));
 
-  w->peer = sc_peer_certificate_new_from_der ((GBytes * const *) ders->pdata, ders->len, &error);
+  w->peer = sc_certificate_cache_lookup (sc_agent_context_get_certificate_cache (w->context),
+                                         (GBytes * const *) ders->pdata, ders->len, &error);
   if (w->peer == NULL)
     {
       w->decision = g_new0 (ScTrustDecision, 1);

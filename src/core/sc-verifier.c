@@ -944,19 +944,6 @@ search (Verification   *v,
   return FALSE;
 }
 
-static gboolean
-self_signature_verifies (gnutls_x509_crt_t crt)
-{
-  const unsigned int flags = GNUTLS_VERIFY_DISABLE_CA_SIGN
-                             | GNUTLS_VERIFY_DO_NOT_ALLOW_SAME
-                             | GNUTLS_VERIFY_DISABLE_TIME_CHECKS
-                             | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS;
-  unsigned int status = 0;
-
-  return gnutls_x509_crt_verify (crt, &crt, 1, flags, &status) == 0
-         && !(status & GNUTLS_CERT_SIGNATURE_FAILURE);
-}
-
 /* ---- set-up -------------------------------------------------------------- */
 
 static void
@@ -1124,7 +1111,7 @@ sc_verifier_verify (ScVerifier        *self,
           result = g_steal_pointer (&v.failure);
         }
       else if (gnutls_x509_crt_check_issuer (v.certs[0], v.certs[0])
-               && !self_signature_verifies (v.certs[0]))
+               && !sc_peer_certificate_self_signature_verifies (chain))
         fail (result, SC_REASON_BAD_SIGNATURE, "Certificate signature does not verify");
       else
         {
