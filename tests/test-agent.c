@@ -1155,6 +1155,123 @@ test_flood_and_unknown_receipts (Fixture       *f,
 }
 
 static void
+on_pong (ScSession *session,
+         gint64     round_trip_us,
+         GArray    *round_trips)
+{
+  g_array_append_val (round_trips, round_trip_us);
+}
+
+static gboolean
+wait_pongs (GArray *round_trips,
+            guint   n)
+{
+  for (guint tries = 0; tries < 400 && round_trips->len < n; tries++)
+    sc_test_spin (25);
+  return round_trips->len >= n;
+}
+
+/* Either side measures the round trip; a burst keeps the last pings; pongs
+ * for pings never sent, or long forgotten, are ignored without harm. */
+static void
+test_ping (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(ScSession) session = NULL;
+  g_autoptr(GArray) bob_pongs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) alice_pongs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  ScSession *answer;
+  gint64 round_trip;
+
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+  session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+  g_signal_connect (session, "pong", G_CALLBACK (on_pong), bob_pongs);
+  g_assert_cmpint (sc_session_get_round_trip_time (session), ==, -1);
+
+  /* Not open yet: nothing to measure. */
+  sc_session_ping (session);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
+  answer = incoming_session (f->alice);
+  g_assert_true (sc_test_wait_state (answer, SC_SESSION_STATE_OPEN, 10));
+  g_signal_connect (answer, "pong", G_CALLBACK (on_pong), alice_pongs);
+  sc_test_spin (100);
+  g_assert_cmpuint (bob_pongs->len, ==, 0);
+
+  sc_session_ping (session);
+  g_assert_true (wait_pongs (bob_pongs, 1));
+  round_trip = g_array_index (bob_pongs, gint64, 0);
+  g_assert_cmpint (round_trip, >, 0);
+  g_assert_cmpint (round_trip, <, 10 * G_USEC_PER_SEC);
+  g_assert_cmpint (sc_session_get_round_trip_time (session), ==, round_trip);
+
+  sc_session_ping (answer);
+  g_assert_true (wait_pongs (alice_pongs, 1));
+  g_assert_cmpint (g_array_index (alice_pongs, gint64, 0), >, 0);
+
+  /* A burst: at least the last eight are answered, none twice. */
+  g_array_set_size (bob_pongs, 0);
+  for (guint i = 0; i < 20; i++)
+    sc_session_ping (session);
+  g_assert_true (wait_pongs (bob_pongs, 8));
+  sc_test_spin (200);
+  g_assert_cmpuint (bob_pongs->len, >=, 8);
+  g_assert_cmpuint (bob_pongs->len, <=, 20);
+
+  /* Chat goes on. */
+  id = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), "after pings", &error);
+  g_assert_no_error (error);
+  g_assert_true (sc_test_wait_len (f->alice->messages, 1, 10));
+
+  /* Closed: nothing more. */
+  sc_session_close (session);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_CLOSED, 10));
+  g_array_set_size (bob_pongs, 0);
+  sc_session_ping (session);
+  sc_test_spin (100);
+  g_assert_cmpuint (bob_pongs->len, ==, 0);
+}
+
+static void
+test_stray_pongs (Fixture       *f,
+                  gconstpointer  data)
+{
+  ScTestCertSpec spec = { .cn = "Ponger", .uid = "pong@example.org" };
+  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
+  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
+  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
+  g_autofree char *cert_path = write_temp (f, "pong.crt", cert_pem);
+  g_autofree char *key_path = write_temp (f, "pong.key", key_pem);
+  g_autofree char *fp = sc_test_cert_fingerprint (leaf);
+  g_autoptr(GError) error = NULL;
+  RawClient c = {
+    .cert_path = cert_path, .key_path = key_path,
+    .send = "{\"type\":\"hello\",\"version\":1,\"user\":\"pong@example.org\",\"name\":\"Ponger\"}\n"
+            "{\"type\":\"pong\",\"id\":\"p1\"}\n"
+            "{\"type\":\"pong\",\"id\":\"p0\"}\n"
+            "{\"type\":\"pong\",\"id\":\"p-1\"}\n"
+            "{\"type\":\"pong\",\"id\":\"p99999999999999999999999\"}\n"
+            "{\"type\":\"pong\",\"id\":\"q\"}\n"
+            "{\"type\":\"ping\",\"id\":\"k1\"}\n"
+            "{\"type\":\"message\",\"id\":\"m1\",\"time\":1,\"body\":\"still fine\"}\n"
+            "{\"type\":\"bye\"}\n",
+  };
+
+  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
+  g_assert_no_error (error);
+
+  run_raw_client (f, &c);
+  g_assert_cmpint (c.handshake, ==, 0);
+  g_assert_nonnull (strstr (c.received->str, "{\"type\":\"pong\",\"id\":\"k1\"}"));
+  g_assert_null (strstr (c.received->str, "\"type\":\"error\""));
+  g_assert_true (sc_test_wait_len (f->alice->messages, 1, 10));
+  g_assert_cmpstr (g_ptr_array_index (f->alice->messages, 0), ==, "still fine");
+  raw_client_clear (&c);
+}
+
+static void
 test_hostile_clients (Fixture       *f,
                       gconstpointer  data)
 {
@@ -1310,6 +1427,8 @@ main (int   argc,
   ADD ("/agent/request/accept", test_request_accept, NULL);
   ADD ("/agent/request/decline", test_request_decline, NULL);
   ADD ("/agent/request/block", test_request_block, NULL);
+  ADD ("/agent/ping", test_ping, NULL);
+  ADD ("/agent/ping/stray-pongs", test_stray_pongs, NULL);
   ADD ("/agent/request/survives-hangup", test_request_survives_hangup, NULL);
   ADD ("/agent/protocol/hello-mismatch", test_hello_mismatch, NULL);
   ADD ("/agent/protocol/bad-frames", test_bad_frames, NULL);

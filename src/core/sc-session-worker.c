@@ -26,6 +26,8 @@
  * only while less than OUT_LOW_WATER bytes wait to be written. */
 #define OUTBOX_BATCH      128
 #define OUT_LOW_WATER     (64 * 1024)
+/* Pings awaiting their pong; an older one is forgotten. */
+#define PINGS             8
 
 typedef struct
 {
@@ -49,6 +51,8 @@ typedef struct
   gsize               out_pos;
   gsize               in_flight;          /* bytes of a send that returned EAGAIN */
   GQueue              requests;           /* ScFrame* taken from the owner */
+  guint64             ping_serial;        /* the last ping's; its id is "p<serial>" */
+  gint64              ping_sent[PINGS];   /* monotonic µs, by serial % PINGS; 0: answered */
 
   /* Messages, once OPEN: the history is in the store. */
   char               *peer_key;           /* normalized user ID; set when registered */
@@ -718,7 +722,7 @@ open_session (Worker *w)
                sc_peer_certificate_get_user_id (w->peer), error->message);
 }
 
-/* Frames the owner queued (typing): only an open session sends them. */
+/* Frames the owner queued (typing, ping): only an open session sends them. */
 static void
 process_requests (Worker *w)
 {
@@ -726,10 +730,41 @@ process_requests (Worker *w)
 
   while ((frame = g_queue_pop_head (&w->requests)) != NULL)
     {
+      if (w->state == SC_SESSION_STATE_OPEN && frame->type == SC_FRAME_PING)
+        {
+          w->ping_serial++;
+          frame->id = g_strdup_printf ("p%" G_GUINT64_FORMAT, w->ping_serial);
+          w->ping_sent[w->ping_serial % PINGS] = g_get_monotonic_time ();
+        }
       if (w->state == SC_SESSION_STATE_OPEN)
         queue_frame (w, frame);
       sc_frame_free (frame);
     }
+}
+
+/* A pong for one of our last pings reports its round trip; any other is
+ * ignored (PROTOCOL.md 8.6). */
+static void
+handle_pong (Worker  *w,
+             ScFrame *frame)
+{
+  ScSessionEvent *event;
+  guint64 serial;
+  gint64 *sent;
+
+  if (w->ping_serial == 0 || frame->id == NULL || frame->id[0] != 'p'
+      || !g_ascii_string_to_unsigned (frame->id + 1, 10, 1, w->ping_serial, &serial, NULL)
+      || serial + PINGS <= w->ping_serial)
+    return;
+
+  sent = &w->ping_sent[serial % PINGS];
+  if (*sent == 0)
+    return;
+
+  event = sc_session_event_new (SC_SESSION_EVENT_PONG);
+  event->number = g_get_monotonic_time () - *sent;
+  *sent = 0;
+  sc_session_post (w->session, event);
 }
 
 static void
@@ -1009,6 +1044,9 @@ handle_frame (Worker  *w,
       break;
 
     case SC_FRAME_PONG:
+      handle_pong (w, frame);
+      break;
+
     case SC_FRAME_UNKNOWN:
     default:
       break;

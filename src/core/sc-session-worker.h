@@ -17,6 +17,7 @@ typedef enum
   SC_SESSION_EVENT_MESSAGES_CHANGED, /* messages: ours, in a new state */
   SC_SESSION_EVENT_STORE_FAILED, /* text1: what could not be stored and why */
   SC_SESSION_EVENT_TYPING,    /* number: ScTypingState */
+  SC_SESSION_EVENT_PONG,      /* number: the round trip in µs */
   SC_SESSION_EVENT_KNOCK,     /* knock */
   SC_SESSION_EVENT_CLOSED,    /* reason, text1: message */
   SC_SESSION_EVENT_FINISHED,  /* the thread is done; session: the thread's reference */

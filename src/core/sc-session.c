@@ -28,7 +28,7 @@ struct _ScSession
 
   /* Shared with the worker thread, under lock. */
   GMutex             lock;
-  GQueue             requests;       /* ScFrame* (typing) */
+  GQueue             requests;       /* ScFrame* (typing, ping) */
   gboolean           outbox_poked;   /* messages may wait in the store */
   gboolean           close_requested;
   ScCloseReason      close_request_reason;
@@ -45,6 +45,7 @@ struct _ScSession
   char              *greeting;
   gint64             request_id;
   ScTypingState      peer_typing;
+  gint64             round_trip_time;
   ScCloseReason      close_reason;
   char              *close_message;
 };
@@ -65,6 +66,7 @@ enum {
   PROP_GREETING,
   PROP_REQUEST_ID,
   PROP_PEER_TYPING,
+  PROP_ROUND_TRIP_TIME,
   PROP_CLOSE_REASON,
   PROP_CLOSE_MESSAGE,
   N_PROPS
@@ -75,6 +77,7 @@ enum {
   MESSAGE_CHANGED,
   STORE_FAILED,
   KNOCK,
+  PONG,
   CLOSED,
   N_SIGNALS
 };
@@ -224,6 +227,15 @@ dispatch_event (ScSessionEvent *event)
 
     case SC_SESSION_EVENT_KNOCK:
       g_signal_emit (self, signals[KNOCK], 0, event->knock);
+      break;
+
+    case SC_SESSION_EVENT_PONG:
+      if (self->round_trip_time != event->number)
+        {
+          self->round_trip_time = event->number;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROUND_TRIP_TIME]);
+        }
+      g_signal_emit (self, signals[PONG], 0, event->number);
       break;
 
     case SC_SESSION_EVENT_CLOSED:
@@ -429,6 +441,14 @@ sc_session_set_typing (ScSession     *self,
 }
 
 void
+sc_session_ping (ScSession *self)
+{
+  g_return_if_fail (SC_IS_SESSION (self));
+
+  queue_frame (self, sc_frame_new (SC_FRAME_PING));
+}
+
+void
 sc_session_close (ScSession *self)
 {
   g_return_if_fail (SC_IS_SESSION (self));
@@ -598,6 +618,9 @@ sc_session_get_property (GObject    *object,
     case PROP_PEER_TYPING:
       g_value_set_int (value, self->peer_typing);
       break;
+    case PROP_ROUND_TRIP_TIME:
+      g_value_set_int64 (value, self->round_trip_time);
+      break;
     case PROP_CLOSE_REASON:
       g_value_set_int (value, self->close_reason);
       break;
@@ -645,6 +668,8 @@ sc_session_class_init (ScSessionClass *klass)
   properties[PROP_PEER_TYPING] =
     g_param_spec_int ("peer-typing", NULL, NULL,
                       SC_TYPING_IDLE, SC_TYPING_PAUSED, SC_TYPING_IDLE, flags);
+  properties[PROP_ROUND_TRIP_TIME] =
+    g_param_spec_int64 ("round-trip-time", NULL, NULL, -1, G_MAXINT64, -1, flags);
   properties[PROP_CLOSE_REASON] =
     g_param_spec_int ("close-reason", NULL, NULL,
                       SC_CLOSE_NONE, SC_CLOSE_IO_ERROR, SC_CLOSE_NONE, flags);
@@ -676,6 +701,9 @@ sc_session_class_init (ScSessionClass *klass)
   signals[KNOCK] =
     g_signal_new ("knock", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[PONG] =
+    g_signal_new ("pong", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
   signals[CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
@@ -686,6 +714,7 @@ sc_session_init (ScSession *self)
 {
   g_mutex_init (&self->lock);
   g_queue_init (&self->requests);
+  self->round_trip_time = -1;
   self->cancellable = g_cancellable_new ();
   self->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (self->wake_fd < 0)
@@ -774,6 +803,13 @@ sc_session_get_peer_typing (ScSession *self)
 {
   g_return_val_if_fail (SC_IS_SESSION (self), SC_TYPING_IDLE);
   return self->peer_typing;
+}
+
+gint64
+sc_session_get_round_trip_time (ScSession *self)
+{
+  g_return_val_if_fail (SC_IS_SESSION (self), -1);
+  return self->round_trip_time;
 }
 
 ScCloseReason

@@ -71,10 +71,18 @@ const char             *sc_session_get_greeting         (ScSession     *self);
 gint64                  sc_session_get_request_id       (ScSession     *self);
 ScTypingState           sc_session_get_peer_typing      (ScSession     *self);
 ScCloseReason           sc_session_get_close_reason     (ScSession     *self);
+/* The last round trip that sc_session_ping() measured, in microseconds, or
+ * -1 before the first. */
+gint64                  sc_session_get_round_trip_time  (ScSession     *self);
 const char             *sc_session_get_close_message    (ScSession     *self);
 
 void                    sc_session_set_typing           (ScSession     *self,
                                                          ScTypingState  state);
+/* Measures the round trip to the peer: an open session sends a ping and
+ * times the peer's pong on its own thread, from writing the one to reading
+ * the other; "pong" then reports it (and round-trip-time changes).  A
+ * session that is not open, or closes first, reports nothing. */
+void                    sc_session_ping                 (ScSession     *self);
 /* Says bye and closes; "closed" follows with SC_CLOSE_LOCAL. */
 void                    sc_session_close                (ScSession     *self);
 
