@@ -3,7 +3,8 @@
  *
  *   profiles DIR_A DIR_B   two identities (sc_identity_create) pinned to each other
  *   handshake              sequential dials: sc_user_agent_connect() → OPEN
- *   roundtrip              message → receipt on one open session
+ *   roundtrip              message → receipt on one open session, then
+ *                          ping → pong on the same session
  *   flood                  opens many sessions into a listener and holds them
  *   throughput             --count messages written at once on one session,
  *                          until every one is delivered (durable storage)
@@ -458,6 +459,63 @@ on_stored (GObject      *source,
   receipt->stored = TRUE;
 }
 
+typedef struct
+{
+  gint64 at;          /* ns when the pong signal ran; 0: not yet */
+  gint64 session_us;  /* the round trip the session thread measured */
+} Pong;
+
+static void
+on_pong (ScSession *session,
+         gint64     round_trip_us,
+         Pong      *pong)
+{
+  pong->at = sc_bench_now_ns ();
+  pong->session_us = round_trip_us;
+}
+
+/* Pings on the open session: each sample is timed on the main context
+ * (sc_session_ping() → "pong") and, as the session thread timed it, from
+ * writing the ping to reading the pong. */
+static gboolean
+measure_pings (ScSession  *session,
+               GArray     *owner,
+               GArray     *thread,
+               gboolean   *timed_out,
+               char      **failure)
+{
+  Pong pong = { 0 };
+
+  g_signal_connect (session, "pong", G_CALLBACK (on_pong), &pong);
+  for (int i = 0; i < opt_warmup + opt_count; i++)
+    {
+      gint64 sent = sc_bench_now_ns ();
+
+      pong.at = 0;
+      sc_session_ping (session);
+      while (pong.at == 0 && !*timed_out)
+        g_main_context_iteration (NULL, TRUE);
+
+      if (pong.at == 0)
+        {
+          *failure = g_strdup_printf ("ping %d: no pong (%s)", i,
+                                      sc_session_state_to_string (sc_session_get_state (session)));
+          break;
+        }
+      if (i >= opt_warmup)
+        {
+          gint64 value = pong.at - sent;
+
+          g_array_append_val (owner, value);
+          value = pong.session_us * 1000;
+          g_array_append_val (thread, value);
+        }
+    }
+  g_signal_handlers_disconnect_by_data (session, &pong);
+
+  return *failure == NULL;
+}
+
 static gboolean
 receipt_received (Receipt *receipt)
 {
@@ -489,6 +547,8 @@ run_roundtrip (void)
   g_autofree char *address = NULL;
   g_autofree char *body = NULL;
   g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) pings = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) session_pings = g_array_new (FALSE, FALSE, sizeof (gint64));
   Receipt receipt = { 0 };
   g_autofree char *failure = NULL;
   gboolean timed_out = FALSE;
@@ -530,7 +590,7 @@ run_roundtrip (void)
   g_signal_connect (session, "message-changed", G_CALLBACK (on_delivered), &receipt);
   /* One deadline for the whole run rather than a timeout source per
    * message, which would add its own cost to every round trip. */
-  budget_ms = (gint64) WAIT_MS + (gint64) (opt_warmup + opt_count) * 50;
+  budget_ms = (gint64) WAIT_MS + (gint64) (opt_warmup + opt_count) * 100;
   timeout_id = g_timeout_add ((guint) MIN (budget_ms, G_MAXUINT), on_timeout, &timed_out);
   started = sc_bench_now_ns ();
 
@@ -568,10 +628,13 @@ run_roundtrip (void)
         }
     }
 
-  if (!timed_out)
-    g_source_remove (timeout_id);
   g_signal_handlers_disconnect_by_data (session, &receipt);
   g_clear_pointer (&receipt.expected_id, g_free);
+
+  if (failure == NULL)
+    measure_pings (session, pings, session_pings, &timed_out, &failure);
+  if (!timed_out)
+    g_source_remove (timeout_id);
 
   if (failure != NULL)
     {
@@ -583,6 +646,8 @@ run_roundtrip (void)
   sc_bench_result_add_string (result, "address", address);
   sc_bench_result_add_int (result, "size", strlen (body));
   sc_bench_result_add_samples (result, "", samples);
+  sc_bench_result_add_samples (result, "ping_", pings);
+  sc_bench_result_add_samples (result, "ping_thread_", session_pings);
   sc_bench_result_add_double (result, "seconds", (sc_bench_now_ns () - started) / 1e9);
   sc_bench_result_print (result);
 
