@@ -103,6 +103,17 @@ find (GtkWidget  *root,
   return widget;
 }
 
+static void
+send_text (GtkWidget  *window,
+           const char *text)
+{
+  GtkWidget *entry = find (window, GTK_TYPE_TEXT_VIEW, "message-entry");
+
+  g_assert_true (gtk_widget_is_sensitive (entry));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry)), text, -1);
+  gtk_widget_activate_action (window, "chat.send", NULL);
+}
+
 static const char *
 label_text (GtkWidget  *root,
             const char *name)
@@ -637,6 +648,8 @@ test_outgoing_rejected (void)
 
   retry = find (window, GTK_TYPE_BUTTON, "retry-button");
   g_assert_true (gtk_widget_get_visible (retry));
+  /* A certificate we refused is no reason to write to them meanwhile. */
+  g_assert_false (gtk_widget_get_visible (find (window, GTK_TYPE_BUTTON, "write-button")));
   sc_test_ui_screenshot (window, "connect-rejected");
 
   /* Retry dials again: a new session, rejected again. */
@@ -684,6 +697,21 @@ test_outgoing_refused (void)
   g_assert_true (g_str_has_prefix (adw_status_page_get_description (
                    ADW_STATUS_PAGE (find (window, ADW_TYPE_STATUS_PAGE, "failure-page"))), expected));
   g_assert_true (gtk_widget_get_visible (find (window, GTK_TYPE_BUTTON, "retry-button")));
+
+  /* Bob is offline, but he can be written to: the chat opens, says so, and
+   * the message waits in the store. */
+  g_assert_true (gtk_widget_get_visible (find (window, GTK_TYPE_BUTTON, "write-button")));
+  gtk_widget_activate (find (window, GTK_TYPE_BUTTON, "write-button"));
+  wait_for_page (window, "chat");
+  g_assert_true (gtk_widget_get_visible (find (window, GTK_TYPE_LABEL, "offline-hint")));
+  g_assert_true (gtk_widget_has_focus (find (window, GTK_TYPE_TEXT_VIEW, "message-entry")));
+  send_text (window, "Call me when you are back");
+  wait_for_transcript (window, 1);
+  g_assert_cmpint (sc_chat_message_get_state (transcript_item (window, 0)), ==,
+                   SC_CHAT_MESSAGE_PENDING);
+  g_assert_cmpstr (sc_chat_message_get_body (transcript_item (window, 0)), ==,
+                   "Call me when you are back");
+  sc_test_ui_screenshot (window, "connect-refused-write");
 
   fixture_tear_down (&f);
 }
@@ -1066,16 +1094,6 @@ wait_for_item (GtkWidget  *window,
   g_assert_cmpstr (sc_chat_message_get_body (transcript_item (window, position)), ==, body);
 }
 
-static void
-send_text (GtkWidget  *window,
-           const char *text)
-{
-  GtkWidget *entry = find (window, GTK_TYPE_TEXT_VIEW, "message-entry");
-
-  g_assert_true (gtk_widget_is_sensitive (entry));
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry)), text, -1);
-  gtk_widget_activate_action (window, "chat.send", NULL);
-}
 
 static gboolean
 transcript_exactly (gpointer data)

@@ -55,6 +55,7 @@ struct _ScChatWindow
   AdwStatusPage        *failure_page;
   GtkLabel             *failure_detail_label;
   GtkWidget            *retry_button;
+  GtkWidget            *write_button;
   AdwStatusPage        *request_page;
   GtkLabel             *greeting_label;
   GtkLabel             *state_label;
@@ -216,6 +217,38 @@ can_reconnect (ScChatWindow *self)
     return FALSE;
 
   return TRUE;
+}
+
+/* A dial that failed only because the peer could not be reached (rather
+ * than a certificate, a refusal or the protocol) leaves writing to them
+ * open: what we write waits in the store for the next session. */
+static gboolean
+can_write_offline (ScChatWindow *self)
+{
+  if (self->session == NULL || sc_session_is_incoming (self->session) || peer_user_id (self) == NULL)
+    return FALSE;
+
+  switch (sc_session_get_close_reason (self->session))
+    {
+    case SC_CLOSE_REFUSED:
+    case SC_CLOSE_UNREACHABLE:
+    case SC_CLOSE_TIMEOUT:
+    case SC_CLOSE_PEER_GONE:
+    case SC_CLOSE_BUSY:
+    case SC_CLOSE_IO_ERROR:
+      return TRUE;
+    case SC_CLOSE_NONE:
+    case SC_CLOSE_LOCAL:
+    case SC_CLOSE_PEER_BYE:
+    case SC_CLOSE_TLS_ERROR:
+    case SC_CLOSE_REJECTED:
+    case SC_CLOSE_WRONG_PEER:
+    case SC_CLOSE_DECLINED:
+    case SC_CLOSE_BLOCKED:
+    case SC_CLOSE_PROTOCOL_ERROR:
+    default:
+      return FALSE;
+    }
 }
 
 /* What a close means for people */
@@ -417,6 +450,8 @@ update_actions (ScChatWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.delete-conversation",
                                  self->history != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.reconnect", can_reconnect (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.write",
+                                 !self->chatting && can_write_offline (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.accept", request);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.decline", request);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.block", request);
@@ -506,6 +541,7 @@ show_failure (ScChatWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->failure_detail_label),
                           show_detail && sc_session_get_close_message (self->session) != NULL);
   gtk_widget_set_visible (self->retry_button, can_reconnect (self));
+  gtk_widget_set_visible (self->write_button, can_write_offline (self));
   gtk_stack_set_visible_child_name (self->stack, "failure");
 }
 
@@ -550,6 +586,7 @@ update (ScChatWindow *self)
       adw_status_page_set_description (self->failure_page, self->dial_error);
       gtk_widget_set_visible (GTK_WIDGET (self->failure_detail_label), FALSE);
       gtk_widget_set_visible (self->retry_button, FALSE);
+      gtk_widget_set_visible (self->write_button, FALSE);
       gtk_stack_set_visible_child_name (self->stack, "failure");
       return;
     }
@@ -1090,6 +1127,22 @@ delete_conversation_action (GtkWidget  *widget,
 }
 
 static void
+write_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  ScChatWindow *self = SC_CHAT_WINDOW (widget);
+
+  if (!can_write_offline (self))
+    return;
+
+  self->chatting = TRUE;
+  gtk_stack_set_visible_child_name (self->stack, "chat");
+  update (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry_view));
+}
+
+static void
 reconnect_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
@@ -1326,6 +1379,7 @@ sc_chat_window_class_init (ScChatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, failure_page);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, failure_detail_label);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, write_button);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, request_page);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, greeting_label);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, state_label);
@@ -1339,6 +1393,7 @@ sc_chat_window_class_init (ScChatWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "chat.send", NULL, send_action);
   gtk_widget_class_install_action (widget_class, "chat.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_action (widget_class, "chat.write", NULL, write_action);
   gtk_widget_class_install_action (widget_class, "chat.retry-message", "x", retry_message_action);
   gtk_widget_class_install_action (widget_class, "chat.delete-message", "x",
                                    delete_message_action);
