@@ -1344,7 +1344,9 @@ test_history_search (void)
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
   const char *bodies[] = { "A quick brown fox", "Nothing to see", "Another fox <b>& co</b>",
                            "The end" };
+  g_autoptr(ScContact) contact = sc_contact_new ("Bob Builder", "bob@example.org");
   g_autoptr(GObject) first = NULL;
+  g_autoptr(GObject) last = NULL;
   GtkWidget *main_window;
   GtkWidget *entry;
   GtkWidget *view;
@@ -1364,9 +1366,26 @@ test_history_search (void)
     }
   store = sc_profile_open_store (f.alice_profile, &error);
   g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) carols = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
+    ScMessage *message = sc_message_new ();
+
+    message->id = g_uuid_string_random ();
+    message->time = g_get_real_time () / 1000 - 20;
+    message->body = g_strdup ("Carol's fox");
+    g_ptr_array_add (carols, message);
+    g_assert_true (sc_store_receive_messages (store, "carol@example.org", "00", carols, NULL,
+                                              &error));
+    g_assert_no_error (error);
+  }
   g_assert_true (sc_store_receive_messages (store, "bob@example.org",
                                             sc_identity_get_fingerprint (f.bob->identity),
                                             messages, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Bob is a contact, shown by his name; Carol is not, shown by her user ID
+   * (her message came first, so it is the last result). */
+  g_assert_true (sc_store_save_contact (store, contact, &error));
   g_assert_no_error (error);
 
   main_window = GTK_WIDGET (sc_test_ui_find_window (f.app, SC_TYPE_WINDOW));
@@ -1378,7 +1397,7 @@ test_history_search (void)
   entry = find (main_window, GTK_TYPE_SEARCH_ENTRY, "history-search-entry");
   view = find (main_window, GTK_TYPE_LIST_VIEW, "search-results");
   gtk_editable_set_text (GTK_EDITABLE (entry), "fox");
-  g_assert_true (sc_test_ui_wait_for (results_shown, &(ResultsWait) { view, 2 }, 5000));
+  g_assert_true (sc_test_ui_wait_for (results_shown, &(ResultsWait) { view, 3 }, 5000));
 
   /* Newest first; the match in bold, the rest escaped. */
   first = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 0);
@@ -1387,14 +1406,17 @@ test_history_search (void)
   g_assert_nonnull (strstr (markup, "<b>fox</b>"));
   g_assert_nonnull (strstr (markup, "&lt;b&gt;&amp; co&lt;/b&gt;"));
   g_assert_cmpstr (sc_search_result_get_peer (SC_SEARCH_RESULT (first)), ==, "bob@example.org");
+  g_assert_cmpstr (sc_search_result_get_title (SC_SEARCH_RESULT (first)), ==, "Bob Builder");
   seq = sc_search_result_get_seq (SC_SEARCH_RESULT (first));
+  last = g_list_model_get_item (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view))), 2);
+  g_assert_cmpstr (sc_search_result_get_title (SC_SEARCH_RESULT (last)), ==, "carol@example.org");
 
   /* Nothing found says so. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "zebra");
   g_assert_true (sc_test_ui_wait_for (nothing_found, main_window, 5000));
   g_assert_true (results_shown (&(ResultsWait) { view, 0 }));
   gtk_editable_set_text (GTK_EDITABLE (entry), "fox");
-  g_assert_true (sc_test_ui_wait_for (results_shown, &(ResultsWait) { view, 2 }, 5000));
+  g_assert_true (sc_test_ui_wait_for (results_shown, &(ResultsWait) { view, 3 }, 5000));
 
   /* Activating it opens the chat with Bob at that message. */
   g_signal_emit_by_name (view, "activate", 0);

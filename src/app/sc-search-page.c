@@ -33,13 +33,54 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* What a search found, with the contact names of the peers it found. */
+typedef struct
+{
+  GPtrArray  *found;   /* ScMessage */
+  GHashTable *names;   /* peer → contact name */
+} Found;
+
+static void
+found_free (Found *found)
+{
+  g_ptr_array_unref (found->found);
+  g_hash_table_unref (found->names);
+  g_free (found);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Found, found_free)
+
 static gpointer
 search_job (ScStore       *store,
             gpointer       data,
             GCancellable  *cancellable,
             GError       **error)
 {
-  return sc_store_search_messages (store, data, MAX_RESULTS, error);
+  g_autoptr(GPtrArray) messages = sc_store_search_messages (store, data, MAX_RESULTS, error);
+  Found *found;
+
+  if (messages == NULL)
+    return NULL;
+
+  found = g_new0 (Found, 1);
+  found->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const ScMessage *message = g_ptr_array_index (messages, i);
+      g_autoptr(ScContact) contact = NULL;
+
+      if (g_hash_table_contains (found->names, message->peer))
+        continue;
+
+      /* Without the name (no contact, or it cannot be read) the row shows
+       * the user ID. */
+      contact = sc_store_find_contact (store, message->peer, NULL);
+      g_hash_table_insert (found->names, g_strdup (message->peer),
+                           g_strdup (contact != NULL ? sc_contact_get_name (contact) : NULL));
+    }
+  found->found = g_steal_pointer (&messages);
+
+  return found;
 }
 
 static void
@@ -56,7 +97,7 @@ on_searched (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(ScSearchPage) self = user_data;
-  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(Found) found = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
 
@@ -73,11 +114,16 @@ on_searched (GObject      *source,
       return;
     }
 
-  for (guint i = 0; i < found->len; i++)
-    g_ptr_array_add (items, sc_search_result_new (g_ptr_array_index (found, i)));
+  for (guint i = 0; i < found->found->len; i++)
+    {
+      const ScMessage *message = g_ptr_array_index (found->found, i);
+
+      g_ptr_array_add (items, sc_search_result_new (message,
+                                                    g_hash_table_lookup (found->names, message->peer)));
+    }
   g_list_store_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
                        items->pdata, items->len);
-  show_status (self, found->len == 0 ? _("No messages found") : NULL);
+  show_status (self, found->found->len == 0 ? _("No messages found") : NULL);
 }
 
 static void
@@ -98,7 +144,7 @@ on_search_changed (ScSearchPage *self)
 
   self->cancellable = g_cancellable_new ();
   sc_store_run_async (store, search_job, g_strdup (text), g_free,
-                      (GDestroyNotify) g_ptr_array_unref, self->cancellable, on_searched,
+                      (GDestroyNotify) found_free, self->cancellable, on_searched,
                       g_object_ref (self));
 }
 

@@ -9,6 +9,7 @@ struct _ScSearchResult
   GObject  parent_instance;
 
   char    *peer;
+  char    *title;
   gint64   seq;
   char    *time_text;
   char    *markup;
@@ -20,6 +21,7 @@ enum
 {
   PROP_0,
   PROP_PEER,
+  PROP_TITLE,
   PROP_SEQ,
   PROP_TIME_TEXT,
   PROP_MARKUP,
@@ -60,7 +62,8 @@ sc_search_result_snippet_markup (const char *snippet)
 }
 
 ScSearchResult *
-sc_search_result_new (const ScMessage *found)
+sc_search_result_new (const ScMessage *found,
+                      const char      *contact_name)
 {
   ScSearchResult *self;
 
@@ -68,6 +71,7 @@ sc_search_result_new (const ScMessage *found)
 
   self = g_object_new (SC_TYPE_SEARCH_RESULT, NULL);
   self->peer = g_strdup (found->peer);
+  self->title = g_strdup (contact_name != NULL && *contact_name != '\0' ? contact_name : found->peer);
   self->seq = found->seq;
   self->time_text = sc_time_format_relative (found->time / 1000, g_get_real_time () / G_USEC_PER_SEC);
   self->markup = sc_search_result_snippet_markup (found->snippet != NULL ? found->snippet
@@ -80,6 +84,13 @@ sc_search_result_get_peer (ScSearchResult *self)
 {
   g_return_val_if_fail (SC_IS_SEARCH_RESULT (self), NULL);
   return self->peer;
+}
+
+const char *
+sc_search_result_get_title (ScSearchResult *self)
+{
+  g_return_val_if_fail (SC_IS_SEARCH_RESULT (self), NULL);
+  return self->title;
 }
 
 gint64
@@ -109,6 +120,9 @@ sc_search_result_get_property (GObject    *object,
     case PROP_PEER:
       g_value_set_string (value, self->peer);
       break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
     case PROP_SEQ:
       g_value_set_int64 (value, self->seq);
       break;
@@ -129,6 +143,7 @@ sc_search_result_finalize (GObject *object)
   ScSearchResult *self = SC_SEARCH_RESULT (object);
 
   g_free (self->peer);
+  g_free (self->title);
   g_free (self->time_text);
   g_free (self->markup);
 
@@ -145,6 +160,7 @@ sc_search_result_class_init (ScSearchResultClass *klass)
   object_class->finalize = sc_search_result_finalize;
 
   properties[PROP_PEER] = g_param_spec_string ("peer", NULL, NULL, NULL, flags);
+  properties[PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
   properties[PROP_SEQ] = g_param_spec_int64 ("seq", NULL, NULL, 0, G_MAXINT64, 0, flags);
   properties[PROP_TIME_TEXT] = g_param_spec_string ("time-text", NULL, NULL, NULL, flags);
   properties[PROP_MARKUP] = g_param_spec_string ("markup", NULL, NULL, NULL, flags);
