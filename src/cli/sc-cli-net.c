@@ -496,7 +496,6 @@ on_stored (GObject      *source,
   ChatState *state = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(ScMessage) message = sc_messenger_send_finish (SC_MESSENGER (source), result, &error);
-  JsonBuilder *builder;
 
   if (message == NULL)
     {
@@ -504,22 +503,33 @@ on_stored (GObject      *source,
       if (!g_error_matches (error, SC_STORE_ERROR, SC_STORE_ERROR_INVALID))
         state->exit_code = SC_EXIT_FAILURE;
     }
-  else
-    {
-      /* "sent": stored, and on its way as soon as a session with the peer
-       * is open; "queued": stored while none is. */
-      builder = begin_event (state->closed ? "queued" : "sent", state->closed ? NULL : state->session);
-      sc_cli_json_add_string (builder, "id", message->id);
-      sc_cli_json_add_string (builder, "body", message->body);
-      end_event (builder);
-      if (state->closed)
-        state->queued++;
-      else
-        g_hash_table_add (state->unacknowledged, g_strdup (message->id));
-    }
 
   /* One line at a time: the history keeps them in the order typed. */
   read_next_line (state);
+}
+
+/* Told before the write's callback, and always before its receipt: the
+ * receipt of a fast peer may come before on_stored() runs. */
+static void
+on_chat_message_added (ScMessenger *messenger,
+                       ScMessage   *message,
+                       ChatState   *state)
+{
+  JsonBuilder *builder;
+
+  if (!message->outgoing || !sc_user_id_equal (message->peer, state->peer))
+    return;
+
+  /* "sent": stored, and on its way as soon as a session with the peer
+   * is open; "queued": stored while none is. */
+  builder = begin_event (state->closed ? "queued" : "sent", state->closed ? NULL : state->session);
+  sc_cli_json_add_string (builder, "id", message->id);
+  sc_cli_json_add_string (builder, "body", message->body);
+  end_event (builder);
+  if (state->closed)
+    state->queued++;
+  else
+    g_hash_table_add (state->unacknowledged, g_strdup (message->id));
 }
 
 static void
@@ -724,6 +734,7 @@ sc_cli_chat (const char  *profile_dir,
   state.exit_code = SC_EXIT_FAILURE;
 
   watch_session (session);
+  g_signal_connect (state.messenger, "message-added", G_CALLBACK (on_chat_message_added), &state);
   g_signal_connect (session, "message-changed", G_CALLBACK (on_chat_message_changed), &state);
   g_signal_connect (session, "notify::state", G_CALLBACK (on_chat_state), &state);
   g_signal_connect (session, "closed", G_CALLBACK (on_chat_closed), &state);
@@ -741,6 +752,7 @@ sc_cli_chat (const char  *profile_dir,
   /* Let the session thread deliver our bye before the process ends. */
   while (sc_user_agent_get_n_running (agent) > 0)
     g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (state.messenger, &state);
 
   return state.exit_code;
 }
