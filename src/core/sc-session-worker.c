@@ -11,7 +11,7 @@
 #include <gnutls/gnutls.h>
 
 #include "sc-address.h"
-#include "sc-session-worker.h"
+#include "sc-session-worker-private.h"
 
 /* How often a pending incoming request looks at the store for a decision
  * made by another process (sixchat-cli requests accept …). */
@@ -19,62 +19,6 @@
 /* How long closing may wait to deliver a last bye or error to the peer. */
 #define LINGER_MS         1000
 #define READ_CHUNK        16384
-/* Messages from the peer are stored (and acknowledged) in batches of at
- * most this many: one disk flush per batch. */
-#define INBOX_BATCH       512
-/* Our unsent messages are read from the store this many at a time, and
- * only while less than OUT_LOW_WATER bytes wait to be written. */
-#define OUTBOX_BATCH      128
-#define OUT_LOW_WATER     (64 * 1024)
-/* Pings awaiting their pong; an older one is forgotten. */
-#define PINGS             8
-
-typedef struct
-{
-  ScSession          *session;
-  ScAgentContext     *context;
-  ScStore            *store;
-  gboolean            incoming;
-  const char         *dialled_user_id;
-
-  GSocket            *socket;
-  int                 fd;
-  char               *remote_address;
-  gnutls_session_t    tls;
-  gboolean            handshake_done;
-  gboolean            counted_handshake;
-  gint64              deadline;           /* monotonic µs; 0: none */
-  gboolean            woken;              /* the owner may have queued requests */
-
-  ScFrameDecoder     *decoder;
-  GString            *out;
-  gsize               out_pos;
-  gsize               in_flight;          /* bytes of a send that returned EAGAIN */
-  GQueue              requests;           /* ScFrame* taken from the owner */
-  guint64             ping_serial;        /* the last ping's; its id is "p<serial>" */
-  gint64              ping_sent[PINGS];   /* monotonic µs, by serial % PINGS; 0: answered */
-
-  /* Messages, once OPEN: the history is in the store. */
-  char               *peer_key;           /* normalized user ID; set when registered */
-  gboolean            outbox_wanted;      /* unsent messages may wait in the store */
-  gint64              outbox_seq;         /* the last of ours written to this session */
-  GPtrArray          *inbox;              /* ScMessage: received, not yet stored */
-  GPtrArray          *receipts;           /* char*: ids the peer acknowledged */
-
-  /* Set by the certificate verification callback. */
-  ScPeerCertificate  *peer;
-  ScTrustDecision    *decision;
-  gboolean            wrong_peer;
-  gboolean            no_alpn;
-
-  ScSessionState      state;
-  gboolean            got_hello;
-  gint64              request_id;
-  guint64             request_generation;
-
-  ScCloseReason       close_reason;
-  char               *close_message;
-} Worker;
 
 typedef enum
 {
@@ -83,18 +27,11 @@ typedef enum
   WAIT_TIMEOUT,
 } WaitResult;
 
-static void
-worker_close (Worker        *w,
-              ScCloseReason  reason,
-              const char    *format,
-              ...) G_GNUC_PRINTF (3, 4);
-static gboolean worker_flush (Worker *w);
-
-static void
-worker_close (Worker        *w,
-              ScCloseReason  reason,
-              const char    *format,
-              ...)
+void
+sc_worker_close (Worker        *w,
+                 ScCloseReason  reason,
+                 const char    *format,
+                 ...)
 {
   va_list args;
 
@@ -157,9 +94,9 @@ post_knock (Worker      *w,
   sc_session_post (w->session, event);
 }
 
-static void
-queue_frame (Worker  *w,
-             ScFrame *frame)
+void
+sc_worker_queue_frame (Worker  *w,
+                       ScFrame *frame)
 {
   gsize length;
   g_autofree char *line = sc_frame_encode (frame, &length);
@@ -167,16 +104,16 @@ queue_frame (Worker  *w,
   g_string_append_len (w->out, line, length);
 }
 
-static void
-queue_error (Worker     *w,
-             const char *code,
-             const char *message)
+void
+sc_worker_queue_error (Worker     *w,
+                       const char *code,
+                       const char *message)
 {
   g_autoptr(ScFrame) frame = sc_frame_new (SC_FRAME_ERROR);
 
   frame->code = g_strdup (code);
   frame->message = g_strdup (message);
-  queue_frame (w, frame);
+  sc_worker_queue_frame (w, frame);
 }
 
 static void
@@ -186,7 +123,7 @@ queue_admission (Worker      *w,
   g_autoptr(ScFrame) frame = sc_frame_new (SC_FRAME_ADMISSION);
 
   frame->admission = admission;
-  queue_frame (w, frame);
+  sc_worker_queue_frame (w, frame);
 }
 
 static void
@@ -196,16 +133,17 @@ queue_bye (Worker     *w,
   g_autoptr(ScFrame) frame = sc_frame_new (SC_FRAME_BYE);
 
   frame->reason = g_strdup (reason);
-  queue_frame (w, frame);
+  sc_worker_queue_frame (w, frame);
 }
 
-static void
-protocol_error (Worker     *w,
-                const char *code,
-                const char *message)
+void
+sc_worker_protocol_error (Worker     *w,
+                          const char *code,
+                          const char *message)
 {
-  queue_error (w, code, message);
-  worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer broke the protocol (%s): %s", code, message);
+  sc_worker_queue_error (w, code, message);
+  sc_worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer broke the protocol (%s): %s",
+                   code, message);
 }
 
 static WaitResult
@@ -270,7 +208,7 @@ take_requests (Worker *w)
 
   if (w->handshake_done && reason == SC_CLOSE_LOCAL)
     queue_bye (w, NULL);
-  worker_close (w, reason, "%s", message != NULL ? message : "Closed");
+  sc_worker_close (w, reason, "%s", message != NULL ? message : "Closed");
 
   return FALSE;
 }
@@ -308,8 +246,8 @@ worker_connect (Worker *w)
   addresses = sc_address_resolve (host, port, cancellable, &error);
   if (addresses == NULL)
     {
-      worker_close (w, close_reason_for_connect_error (error),
-                    "Cannot resolve %s: %s", host, error->message);
+      sc_worker_close (w, close_reason_for_connect_error (error),
+                       "Cannot resolve %s: %s", host, error->message);
       return FALSE;
     }
 
@@ -348,9 +286,9 @@ worker_connect (Worker *w)
   if (w->socket == NULL)
     {
       if (reason == SC_CLOSE_LOCAL)
-        worker_close (w, reason, "Cancelled");
+        sc_worker_close (w, reason, "Cancelled");
       else
-        worker_close (w, reason, "Cannot connect to %s: %s", host, failures->str);
+        sc_worker_close (w, reason, "Cannot connect to %s: %s", host, failures->str);
       return FALSE;
     }
 
@@ -469,34 +407,35 @@ handshake_failed (Worker *w,
                          peer_user != NULL ? peer_user : "someone without a user ID");
 
       post_knock (w, SC_VERDICT_REJECT, "wrong-peer", detail);
-      worker_close (w, SC_CLOSE_WRONG_PEER, "%s", detail);
+      sc_worker_close (w, SC_CLOSE_WRONG_PEER, "%s", detail);
     }
   else if (w->decision != NULL)
     {
       post_knock (w, w->decision->verdict, sc_reason_to_string (w->decision->reason),
                   w->decision->detail);
-      worker_close (w, SC_CLOSE_REJECTED, "Certificate rejected: %s", w->decision->detail);
+      sc_worker_close (w, SC_CLOSE_REJECTED, "Certificate rejected: %s", w->decision->detail);
     }
   else if (w->no_alpn || ret == GNUTLS_E_NO_APPLICATION_PROTOCOL)
     {
       if (w->incoming)
         post_knock (w, SC_VERDICT_REJECT, "no-alpn", "The caller does not speak sixchat/1 (ALPN)");
-      worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer does not speak %s (ALPN)",
-                    SC_PROTOCOL_ALPN);
+      sc_worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer does not speak %s (ALPN)",
+                       SC_PROTOCOL_ALPN);
     }
   else if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND || ret == GNUTLS_E_CERTIFICATE_REQUIRED)
     {
       if (w->incoming)
         post_knock (w, SC_VERDICT_REJECT, "no-certificate", "The caller presented no certificate");
-      worker_close (w, SC_CLOSE_TLS_ERROR, "The peer presented no certificate");
+      sc_worker_close (w, SC_CLOSE_TLS_ERROR, "The peer presented no certificate");
     }
   else if (ret == GNUTLS_E_NO_CIPHER_SUITES || ret == GNUTLS_E_UNSUPPORTED_VERSION_PACKET
            || ret == GNUTLS_E_INSUFFICIENT_CREDENTIALS)
     {
       if (w->incoming)
         post_knock (w, SC_VERDICT_REJECT, "tls-version", "The caller does not offer TLS 1.3");
-      worker_close (w, SC_CLOSE_TLS_ERROR, "No common TLS version or cipher (TLS 1.3 is required): %s",
-                    gnutls_strerror (ret));
+      sc_worker_close (w, SC_CLOSE_TLS_ERROR,
+                       "No common TLS version or cipher (TLS 1.3 is required): %s",
+                       gnutls_strerror (ret));
     }
   else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
     {
@@ -504,20 +443,20 @@ handshake_failed (Worker *w,
 
       if (w->incoming)
         post_knock (w, SC_VERDICT_REJECT, "tls-error", alert);
-      worker_close (w, SC_CLOSE_TLS_ERROR, "The peer refused the connection (%s)", alert);
+      sc_worker_close (w, SC_CLOSE_TLS_ERROR, "The peer refused the connection (%s)", alert);
     }
   else if (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_PULL_ERROR
            || ret == GNUTLS_E_PUSH_ERROR)
     {
       if (w->incoming)
         post_knock (w, SC_VERDICT_REJECT, "tls-error", "Connection closed during the handshake");
-      worker_close (w, SC_CLOSE_TLS_ERROR, "The connection closed during the TLS handshake");
+      sc_worker_close (w, SC_CLOSE_TLS_ERROR, "The connection closed during the TLS handshake");
     }
   else
     {
       if (w->incoming)
         post_knock (w, SC_VERDICT_REJECT, "tls-error", gnutls_strerror (ret));
-      worker_close (w, SC_CLOSE_TLS_ERROR, "TLS handshake failed: %s", gnutls_strerror (ret));
+      sc_worker_close (w, SC_CLOSE_TLS_ERROR, "TLS handshake failed: %s", gnutls_strerror (ret));
     }
 }
 
@@ -544,7 +483,7 @@ worker_handshake (Worker *w)
     ret = gnutls_alpn_set_protocols (w->tls, &alpn, 1, GNUTLS_ALPN_MANDATORY);
   if (ret < 0)
     {
-      worker_close (w, SC_CLOSE_TLS_ERROR, "Cannot set up TLS: %s", gnutls_strerror (ret));
+      sc_worker_close (w, SC_CLOSE_TLS_ERROR, "Cannot set up TLS: %s", gnutls_strerror (ret));
       return FALSE;
     }
 
@@ -571,7 +510,7 @@ worker_handshake (Worker *w)
             case WAIT_TIMEOUT:
               if (w->incoming)
                 post_knock (w, SC_VERDICT_REJECT, "timeout", "The caller did not finish the TLS handshake in time");
-              worker_close (w, SC_CLOSE_TIMEOUT, "The TLS handshake timed out");
+              sc_worker_close (w, SC_CLOSE_TIMEOUT, "The TLS handshake timed out");
               return FALSE;
             case WAIT_WOKEN:
               if (!take_requests (w))
@@ -619,81 +558,11 @@ send_hello (Worker *w)
   hello->name = g_strdup (sc_identity_get_name (identity));
   hello->features = g_strdupv ((char **) features);
   hello->greeting = g_strdup (w->incoming ? NULL : greeting);
-  queue_frame (w, hello);
+  sc_worker_queue_frame (w, hello);
 
   if (w->incoming)
     queue_admission (w, w->decision->verdict == SC_VERDICT_ALLOW
                         ? SC_ADMISSION_ACCEPTED : SC_ADMISSION_PENDING);
-}
-
-static void
-post_messages (Worker             *w,
-               ScSessionEventType  type,
-               GPtrArray          *messages)
-{
-  ScSessionEvent *event;
-
-  if (messages == NULL || messages->len == 0)
-    return;
-
-  event = sc_session_event_new (type);
-  event->messages = g_ptr_array_ref (messages);
-  sc_session_post (w->session, event);
-}
-
-static void
-post_store_failed (Worker       *w,
-                   const GError *error)
-{
-  ScSessionEvent *event = sc_session_event_new (SC_SESSION_EVENT_STORE_FAILED);
-
-  g_message ("Session with %s: %s", w->peer_key, error->message);
-  event->text1 = g_strdup (error->message);
-  sc_session_post (w->session, event);
-}
-
-/* Writes our unsent messages to the session, oldest first: those pending,
- * and those sent on an earlier session that never got a receipt (the peer
- * keeps a message it already has once).  Stops while much is unwritten. */
-static void
-send_outbox (Worker *w)
-{
-  while (w->outbox_wanted && w->state == SC_SESSION_STATE_OPEN
-         && w->out->len - w->out_pos < OUT_LOW_WATER)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) unsent = NULL;
-      g_autoptr(GPtrArray) changed = NULL;
-
-      unsent = sc_store_list_unsent (w->store, w->peer_key, w->outbox_seq, OUTBOX_BATCH, &error);
-      if (unsent == NULL)
-        {
-          /* Tried again on the next message or session. */
-          post_store_failed (w, error);
-          w->outbox_wanted = FALSE;
-          return;
-        }
-
-      if (unsent->len < OUTBOX_BATCH)
-        w->outbox_wanted = FALSE;
-
-      for (guint i = 0; i < unsent->len; i++)
-        {
-          const ScMessage *message = g_ptr_array_index (unsent, i);
-          g_autoptr(ScFrame) frame = sc_frame_new (SC_FRAME_MESSAGE);
-
-          frame->id = g_strdup (message->id);
-          frame->time = message->time;
-          frame->body = g_strdup (message->body);
-          queue_frame (w, frame);
-          w->outbox_seq = message->seq;
-        }
-
-      if (!sc_store_mark_sent (w->store, unsent, sc_peer_certificate_get_fingerprint (w->peer),
-                               &changed, &error))
-        post_store_failed (w, error);
-      post_messages (w, SC_SESSION_EVENT_MESSAGES_CHANGED, changed);
-    }
 }
 
 static void
@@ -709,8 +578,8 @@ open_session (Worker *w)
   w->peer_key = sc_user_id_normalize (sc_peer_certificate_get_user_id (w->peer));
   sc_agent_context_register_peer (w->context, w->session, w->peer_key);
   w->outbox_wanted = TRUE;
-  send_outbox (w);
-  if (!worker_flush (w))
+  sc_worker_send_outbox (w);
+  if (!sc_worker_flush (w))
     return;
 
   /* A contact's last sighting: the certificate, and for a dial the address
@@ -737,7 +606,7 @@ process_requests (Worker *w)
           w->ping_sent[w->ping_serial % PINGS] = g_get_monotonic_time ();
         }
       if (w->state == SC_SESSION_STATE_OPEN)
-        queue_frame (w, frame);
+        sc_worker_queue_frame (w, frame);
       sc_frame_free (frame);
     }
 }
@@ -783,8 +652,9 @@ record_request (Worker      *w,
   if (w->request_id <= 0)
     {
       g_warning ("Cannot record a contact request: %s", error->message);
-      queue_error (w, "internal", "The request could not be recorded");
-      worker_close (w, SC_CLOSE_IO_ERROR, "Cannot record the contact request: %s", error->message);
+      sc_worker_queue_error (w, "internal", "The request could not be recorded");
+      sc_worker_close (w, SC_CLOSE_IO_ERROR, "Cannot record the contact request: %s",
+                       error->message);
       return;
     }
 
@@ -805,7 +675,7 @@ handle_hello (Worker  *w,
 
   if (w->got_hello)
     {
-      protocol_error (w, "bad-hello", "hello was already sent");
+      sc_worker_protocol_error (w, "bad-hello", "hello was already sent");
       return;
     }
 
@@ -817,8 +687,8 @@ handle_hello (Worker  *w,
                          frame->user_id, frame->name ? frame->name : "",
                          cert_user, cert_name ? cert_name : "");
 
-      queue_error (w, "hello-mismatch", message);
-      worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer's %s", message);
+      sc_worker_queue_error (w, "hello-mismatch", message);
+      sc_worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer's %s", message);
       return;
     }
 
@@ -845,126 +715,6 @@ handle_hello (Worker  *w,
     record_request (w, frame->greeting);
 }
 
-/* Stores what the peer sent since the last batch, then acknowledges all
- * of it: a receipt only ever follows a message that is on disk.  A message
- * we already had is acknowledged again but not reported again.  When the
- * store fails nothing is acknowledged; the peer keeps the messages and
- * sends them on its next session. */
-static void
-commit_inbox (Worker *w)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) added = NULL;
-
-  if (w->inbox->len == 0)
-    return;
-
-  if (!sc_store_receive_messages (w->store, w->peer_key, sc_peer_certificate_get_fingerprint (w->peer),
-                                  w->inbox, &added, &error))
-    {
-      post_store_failed (w, error);
-      queue_error (w, "storage-failed", "The messages could not be stored; send them again later");
-      worker_close (w, SC_CLOSE_IO_ERROR, "Cannot store the messages of %s: %s",
-                    w->peer_key, error->message);
-      g_ptr_array_set_size (w->inbox, 0);
-      return;
-    }
-
-  for (guint i = 0; i < w->inbox->len; i++)
-    {
-      const ScMessage *message = g_ptr_array_index (w->inbox, i);
-      g_autoptr(ScFrame) receipt = sc_frame_new (SC_FRAME_RECEIPT);
-
-      receipt->id = g_strdup (message->id);
-      receipt->status = g_strdup ("delivered");
-      queue_frame (w, receipt);
-    }
-  g_ptr_array_set_size (w->inbox, 0);
-
-  /* The receipts go out before the owner hears of the messages. */
-  worker_flush (w);
-  post_messages (w, SC_SESSION_EVENT_MESSAGES, added);
-}
-
-/* Our messages the peer acknowledged since the last batch.  A receipt for
- * an id we never sent changes nothing. */
-static void
-commit_receipts (Worker *w)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) changed = NULL;
-
-  if (w->receipts->len == 0)
-    return;
-
-  if (!sc_store_mark_delivered (w->store, w->peer_key, w->receipts, &changed, &error))
-    post_store_failed (w, error);
-  g_ptr_array_set_size (w->receipts, 0);
-  post_messages (w, SC_SESSION_EVENT_MESSAGES_CHANGED, changed);
-}
-
-static void
-commit_batches (Worker *w)
-{
-  commit_inbox (w);
-  commit_receipts (w);
-}
-
-static void
-handle_message (Worker  *w,
-                ScFrame *frame)
-{
-  ScMessage *message;
-
-  if (w->state != SC_SESSION_STATE_OPEN)
-    {
-      protocol_error (w, "not-admitted", "messages wait until the contact request is accepted");
-      return;
-    }
-
-  message = sc_message_new ();
-  message->id = g_steal_pointer (&frame->id);
-  message->time = frame->time;
-  message->body = g_steal_pointer (&frame->body);
-  g_ptr_array_add (w->inbox, message);
-
-  if (w->inbox->len >= INBOX_BATCH)
-    commit_inbox (w);
-}
-
-static void
-handle_receipt (Worker  *w,
-                ScFrame *frame)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) changed = NULL;
-  g_autoptr(GPtrArray) ids = NULL;
-
-  if (w->state != SC_SESSION_STATE_OPEN)
-    return;
-
-  if (g_strcmp0 (frame->status, "delivered") == 0)
-    {
-      g_ptr_array_add (w->receipts, g_steal_pointer (&frame->id));
-      if (w->receipts->len >= INBOX_BATCH)
-        commit_receipts (w);
-      return;
-    }
-
-  /* Other statuses are for later versions; "refused" is final. */
-  if (g_strcmp0 (frame->status, "refused") != 0)
-    return;
-
-  commit_receipts (w);
-  ids = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (ids, g_steal_pointer (&frame->id));
-  if (!sc_store_mark_refused (w->store, w->peer_key, ids,
-                              frame->reason != NULL ? frame->reason : "The peer refused the message",
-                              &changed, &error))
-    post_store_failed (w, error);
-  post_messages (w, SC_SESSION_EVENT_MESSAGES_CHANGED, changed);
-}
-
 static void
 handle_admission (Worker  *w,
                   ScFrame *frame)
@@ -982,8 +732,8 @@ handle_admission (Worker  *w,
       break;
     case SC_ADMISSION_DECLINED:
     default:
-      worker_close (w, SC_CLOSE_DECLINED, "%s declined your contact request",
-                    sc_peer_certificate_get_user_id (w->peer));
+      sc_worker_close (w, SC_CLOSE_DECLINED, "%s declined your contact request",
+                       sc_peer_certificate_get_user_id (w->peer));
       break;
     }
 }
@@ -994,7 +744,7 @@ handle_frame (Worker  *w,
 {
   if (!w->got_hello && frame->type != SC_FRAME_HELLO)
     {
-      protocol_error (w, "bad-hello", "the first frame must be hello");
+      sc_worker_protocol_error (w, "bad-hello", "the first frame must be hello");
       return;
     }
 
@@ -1005,11 +755,11 @@ handle_frame (Worker  *w,
       break;
 
     case SC_FRAME_MESSAGE:
-      handle_message (w, frame);
+      sc_worker_handle_message (w, frame);
       break;
 
     case SC_FRAME_RECEIPT:
-      handle_receipt (w, frame);
+      sc_worker_handle_receipt (w, frame);
       break;
 
     case SC_FRAME_TYPING:
@@ -1026,12 +776,13 @@ handle_frame (Worker  *w,
       break;
 
     case SC_FRAME_ERROR:
-      worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer reported an error (%s): %s",
-                    frame->code, frame->message != NULL ? frame->message : "");
+      sc_worker_close (w, SC_CLOSE_PROTOCOL_ERROR, "The peer reported an error (%s): %s",
+                       frame->code, frame->message != NULL ? frame->message : "");
       break;
 
     case SC_FRAME_BYE:
-      worker_close (w, SC_CLOSE_PEER_BYE, "%s", frame->reason != NULL ? frame->reason : "The peer said bye");
+      sc_worker_close (w, SC_CLOSE_PEER_BYE, "%s",
+                       frame->reason != NULL ? frame->reason : "The peer said bye");
       break;
 
     case SC_FRAME_PING:
@@ -1039,7 +790,7 @@ handle_frame (Worker  *w,
         g_autoptr(ScFrame) pong = sc_frame_new (SC_FRAME_PONG);
 
         pong->id = g_strdup (frame->id);
-        queue_frame (w, pong);
+        sc_worker_queue_frame (w, pong);
       }
       break;
 
@@ -1061,24 +812,25 @@ read_failed (Worker  *w,
 {
   if (!w->incoming && !w->got_hello && ret != GNUTLS_E_FATAL_ALERT_RECEIVED)
     {
-      worker_close (w, SC_CLOSE_TLS_ERROR, "The peer closed the connection before saying hello%s%s",
-                    ret < 0 ? ": " : "", ret < 0 ? gnutls_strerror ((int) ret) : "");
+      sc_worker_close (w, SC_CLOSE_TLS_ERROR,
+                       "The peer closed the connection before saying hello%s%s",
+                       ret < 0 ? ": " : "", ret < 0 ? gnutls_strerror ((int) ret) : "");
     }
   else if (ret == 0 || ret == GNUTLS_E_PREMATURE_TERMINATION)
     {
-      worker_close (w, SC_CLOSE_PEER_GONE, "The connection was closed by the peer");
+      sc_worker_close (w, SC_CLOSE_PEER_GONE, "The connection was closed by the peer");
     }
   else if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED && !w->got_hello)
     {
       /* TLS 1.3: our side of the handshake was done when the acceptor,
        * judging our certificate, refused it. */
-      worker_close (w, SC_CLOSE_TLS_ERROR, "The peer refused our certificate (%s)",
-                    gnutls_alert_get_name (gnutls_alert_get (w->tls)));
+      sc_worker_close (w, SC_CLOSE_TLS_ERROR, "The peer refused our certificate (%s)",
+                       gnutls_alert_get_name (gnutls_alert_get (w->tls)));
     }
   else
     {
-      worker_close (w, SC_CLOSE_IO_ERROR, "Reading from the peer failed: %s",
-                    gnutls_strerror ((int) ret));
+      sc_worker_close (w, SC_CLOSE_IO_ERROR, "Reading from the peer failed: %s",
+                       gnutls_strerror ((int) ret));
     }
 }
 
@@ -1107,7 +859,7 @@ worker_read_frames (Worker *w)
 
       if (!sc_frame_decoder_push (w->decoder, buffer, ret, &error))
         {
-          protocol_error (w, sc_protocol_error_code (error), error->message);
+          sc_worker_protocol_error (w, sc_protocol_error_code (error), error->message);
           return FALSE;
         }
 
@@ -1118,7 +870,7 @@ worker_read_frames (Worker *w)
           if (frame == NULL)
             {
               if (error != NULL)
-                protocol_error (w, sc_protocol_error_code (error), error->message);
+                sc_worker_protocol_error (w, sc_protocol_error_code (error), error->message);
               break;
             }
 
@@ -1140,13 +892,13 @@ worker_read (Worker *w)
 {
   gboolean more = worker_read_frames (w);
 
-  commit_batches (w);
+  sc_worker_commit_batches (w);
   return more && w->close_reason == SC_CLOSE_NONE;
 }
 
 /* Sends what it can without blocking; FALSE on a fatal error. */
-static gboolean
-worker_flush (Worker *w)
+gboolean
+sc_worker_flush (Worker *w)
 {
   while (w->out_pos < w->out->len)
     {
@@ -1174,8 +926,8 @@ worker_flush (Worker *w)
       w->in_flight = 0;
       if (ret < 0)
         {
-          worker_close (w, SC_CLOSE_IO_ERROR, "Writing to the peer failed: %s",
-                        gnutls_strerror ((int) ret));
+          sc_worker_close (w, SC_CLOSE_IO_ERROR, "Writing to the peer failed: %s",
+                           gnutls_strerror ((int) ret));
           return FALSE;
         }
 
@@ -1219,9 +971,9 @@ check_request (Worker *w)
   queue_admission (w, SC_ADMISSION_DECLINED);
   queue_bye (w, "declined");
   if (request != NULL && request->state == SC_REQUEST_BLOCKED)
-    worker_close (w, SC_CLOSE_BLOCKED, "You blocked %s", request->user_id);
+    sc_worker_close (w, SC_CLOSE_BLOCKED, "You blocked %s", request->user_id);
   else
-    worker_close (w, SC_CLOSE_DECLINED, "You declined the contact request");
+    sc_worker_close (w, SC_CLOSE_DECLINED, "You declined the contact request");
 }
 
 static void
@@ -1232,7 +984,7 @@ worker_loop (Worker *w)
   send_hello (w);
 
   /* Our hello leaves first; the knock-log write happens while it travels. */
-  if (!worker_flush (w))
+  if (!sc_worker_flush (w))
     return;
   post_knock (w, w->decision->verdict, sc_reason_to_string (w->decision->reason),
               w->decision->detail);
@@ -1248,14 +1000,14 @@ worker_loop (Worker *w)
 
       if (!worker_read (w))
         break;
-      send_outbox (w);
+      sc_worker_send_outbox (w);
 
       /* Only now: the hello just read may have made this a request. */
       pending_here = w->incoming && w->state == SC_SESSION_STATE_PENDING;
       if (pending_here)
         check_request (w);
 
-      if (!worker_flush (w) || w->close_reason != SC_CLOSE_NONE)
+      if (!sc_worker_flush (w) || w->close_reason != SC_CLOSE_NONE)
         break;
 
       if (w->out_pos < w->out->len)
@@ -1265,10 +1017,10 @@ worker_loop (Worker *w)
       pending_here = w->incoming && w->state == SC_SESSION_STATE_PENDING;
       if (worker_wait (w, events, pending_here ? REQUEST_POLL_MS : -1) == WAIT_TIMEOUT)
         {
-          queue_error (w, "timeout", "hello did not arrive in time");
+          sc_worker_queue_error (w, "timeout", "hello did not arrive in time");
           if (w->incoming)
             post_knock (w, SC_VERDICT_REJECT, "timeout", "The caller sent no hello in time");
-          worker_close (w, SC_CLOSE_TIMEOUT, "The peer did not say hello in time");
+          sc_worker_close (w, SC_CLOSE_TIMEOUT, "The peer did not say hello in time");
           break;
         }
     }
@@ -1289,7 +1041,7 @@ worker_linger (Worker *w)
       /* Deliver a last bye or error frame, then our close_notify. */
       while (w->out_pos < w->out->len && g_get_monotonic_time () < until)
         {
-          if (!worker_flush (w))
+          if (!sc_worker_flush (w))
             return;
           if (w->out_pos < w->out->len && worker_wait (w, POLLOUT, -1) == WAIT_TIMEOUT)
             return;
