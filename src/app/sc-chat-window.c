@@ -6,7 +6,7 @@
 #include "sc-address.h"
 #include "sc-certificate-view.h"
 #include "sc-chat-message.h"
-#include "sc-chat-window.h"
+#include "sc-chat-window-private.h"
 #include "sc-history-model.h"
 #include "sc-message-row.h"
 
@@ -15,68 +15,12 @@
 /* Within this many pixels of the end, the transcript follows new messages. */
 #define STICK_TO_BOTTOM_PX 32
 
-struct _ScChatWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  ScAccount            *account;
-  ScSession            *session;
-  GSignalGroup         *session_signals;
-  GCancellable         *cancellable;
-
-  /* What this window dialled last (Retry dials it again while no session
-   * has opened yet): NULL for incoming windows until a Reconnect. */
-  char                 *dial_user_id;
-  char                 *dial_address;
-  char                 *dial_error;       /* sc_account_dial() refused the dial */
-  /* Incoming: the first address of the peer's contact, once looked up. */
-  char                 *known_address;
-  char                 *looked_up_user;   /* whose contact known_address is from */
-
-  gboolean              chatting;         /* a session of this window has opened, or it
-                                           * opened on the history (the chat page shows) */
-  gboolean              was_open;         /* the session was open at the last update */
-  gboolean              deciding;         /* a contact request decision is being stored */
-  ScTypingState         typing;           /* what we last told the peer */
-  guint                 typing_timeout_id;
-  guint                 scroll_idle_id;
-  double                last_scroll_value;
-  gboolean              stick_to_bottom;
-
-  ScHistoryModel       *history;          /* of the peer, once known */
-  gint64                show_seq;         /* scroll to it once the history is in; 0: the end */
-
-  AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
-  GtkRevealer          *certificate_revealer;
-  ScCertificateView    *certificate_view;
-  GtkStack             *stack;
-  AdwStatusPage        *progress_page;
-  AdwStatusPage        *failure_page;
-  GtkLabel             *failure_detail_label;
-  GtkWidget            *retry_button;
-  GtkWidget            *write_button;
-  AdwStatusPage        *request_page;
-  GtkLabel             *greeting_label;
-  GtkLabel             *state_label;
-  GtkLabel             *offline_label;
-  GtkNoSelection       *selection;
-  GtkWidget            *reconnect_button;
-  GtkScrolledWindow    *transcript_window;
-  GtkListView          *transcript_view;
-  GtkRevealer          *typing_revealer;
-  GtkLabel             *typing_label;
-  GtkTextView          *entry_view;
-};
-
 G_DEFINE_FINAL_TYPE (ScChatWindow, sc_chat_window, ADW_TYPE_APPLICATION_WINDOW)
-
-static void ensure_history (ScChatWindow *self);
 
 /* Names */
 
-static const char *
-peer_user_id (ScChatWindow *self)
+const char *
+sc_chat_window_peer_user_id (ScChatWindow *self)
 {
   ScPeerCertificate *certificate;
 
@@ -95,8 +39,8 @@ peer_user_id (ScChatWindow *self)
 
 /* The peer's name for people: from the hello, else the certificate, else
  * the user ID. */
-static const char *
-peer_name (ScChatWindow *self)
+const char *
+sc_chat_window_peer_name (ScChatWindow *self)
 {
   ScPeerCertificate *certificate;
   const char *user_id;
@@ -109,7 +53,7 @@ peer_name (ScChatWindow *self)
   if (certificate != NULL && sc_peer_certificate_get_name (certificate) != NULL)
     return sc_peer_certificate_get_name (certificate);
 
-  user_id = peer_user_id (self);
+  user_id = sc_chat_window_peer_user_id (self);
   return user_id != NULL ? user_id : _("Unknown Peer");
 }
 
@@ -148,8 +92,8 @@ with_port (const char *host,
 }
 
 /* Where Reconnect dials, and why there: see reconnect_tooltip(). */
-static char *
-reconnect_address (ScChatWindow *self)
+char *
+sc_chat_window_reconnect_address (ScChatWindow *self)
 {
   const char *remote = self->session != NULL ? sc_session_get_remote_address (self->session) : NULL;
   g_autofree char *host = NULL;
@@ -182,29 +126,29 @@ reconnect_tooltip (ScChatWindow *self,
     return NULL;
 
   if (self->session == NULL || !self->chatting || !sc_session_is_incoming (self->session))
-    return g_strdup_printf (_("Calls %s at %s"), peer_user_id (self), address);
+    return g_strdup_printf (_("Calls %s at %s"), sc_chat_window_peer_user_id (self), address);
 
   if (self->known_address != NULL)
     return g_strdup_printf (_("Calls %s at %s, the address in your contacts"),
-                            peer_user_id (self), address);
+                            sc_chat_window_peer_user_id (self), address);
 
   return g_strdup_printf (_("Calls %s at %s: they called you from another port, so this "
                             "assumes they listen on the default port %u"),
-                          peer_user_id (self), address, SC_PROTOCOL_DEFAULT_PORT);
+                          sc_chat_window_peer_user_id (self), address, SC_PROTOCOL_DEFAULT_PORT);
 }
 
-static gboolean
-can_reconnect (ScChatWindow *self)
+gboolean
+sc_chat_window_can_reconnect (ScChatWindow *self)
 {
   ScCloseReason reason;
 
   /* Only the history is shown: call them where we know them. */
   if (self->session == NULL)
-    return self->dial_error == NULL && peer_user_id (self) != NULL
+    return self->dial_error == NULL && sc_chat_window_peer_user_id (self) != NULL
            && (self->dial_address != NULL || self->known_address != NULL);
   if (sc_session_get_state (self->session) != SC_SESSION_STATE_CLOSED)
     return FALSE;
-  if (peer_user_id (self) == NULL)
+  if (sc_chat_window_peer_user_id (self) == NULL)
     return FALSE;
 
   if (!self->chatting)
@@ -222,10 +166,11 @@ can_reconnect (ScChatWindow *self)
 /* A dial that failed only because the peer could not be reached (rather
  * than a certificate, a refusal or the protocol) leaves writing to them
  * open: what we write waits in the store for the next session. */
-static gboolean
-can_write_offline (ScChatWindow *self)
+gboolean
+sc_chat_window_can_write_offline (ScChatWindow *self)
 {
-  if (self->session == NULL || sc_session_is_incoming (self->session) || peer_user_id (self) == NULL)
+  if (self->session == NULL || sc_session_is_incoming (self->session)
+      || sc_chat_window_peer_user_id (self) == NULL)
     return FALSE;
 
   switch (sc_session_get_close_reason (self->session))
@@ -263,8 +208,8 @@ describe_close (ScChatWindow  *self,
   gboolean incoming = sc_session_is_incoming (session);
   const ScTrustDecision *decision = sc_session_get_decision (session);
   ScPeerCertificate *certificate = sc_session_get_peer_certificate (session);
-  const char *name = peer_name (self);
-  const char *user = peer_user_id (self);
+  const char *name = sc_chat_window_peer_name (self);
+  const char *user = sc_chat_window_peer_user_id (self);
 
   *show_detail = FALSE;
 
@@ -395,7 +340,8 @@ describe_stage (ScChatWindow *self)
       {
         g_autofree char *host = dial_host (self);
 
-        return g_strdup_printf (_("Resolving %s…"), host != NULL ? host : peer_user_id (self));
+        return g_strdup_printf (_("Resolving %s…"),
+                                host != NULL ? host : sc_chat_window_peer_user_id (self));
       }
     case SC_SESSION_STATE_CONNECTING:
       return g_strdup_printf (_("Connecting to %s…"), sc_session_get_remote_address (self->session));
@@ -404,7 +350,8 @@ describe_stage (ScChatWindow *self)
     case SC_SESSION_STATE_HELLO:
       return g_strdup (_("Verifying the certificate…"));
     case SC_SESSION_STATE_PENDING:
-      return g_strdup_printf (_("Waiting for %s to accept your request…"), peer_name (self));
+      return g_strdup_printf (_("Waiting for %s to accept your request…"),
+                              sc_chat_window_peer_name (self));
     case SC_SESSION_STATE_OPEN:
       return g_strdup_printf (_("Connected to %s"), sc_session_get_remote_address (self->session));
     case SC_SESSION_STATE_CLOSED:
@@ -425,17 +372,17 @@ update_typing_label (ScChatWindow *self)
     state = sc_session_get_peer_typing (self->session);
 
   if (state == SC_TYPING_ACTIVE)
-    text = g_strdup_printf (_("%s is typing…"), peer_name (self));
+    text = g_strdup_printf (_("%s is typing…"), sc_chat_window_peer_name (self));
   else if (state == SC_TYPING_PAUSED)
-    text = g_strdup_printf (_("%s stopped typing"), peer_name (self));
+    text = g_strdup_printf (_("%s stopped typing"), sc_chat_window_peer_name (self));
 
   if (text != NULL)
     gtk_label_set_label (self->typing_label, text);
   gtk_revealer_set_reveal_child (self->typing_revealer, text != NULL);
 }
 
-static void
-update_actions (ScChatWindow *self)
+void
+sc_chat_window_update_actions (ScChatWindow *self)
 {
   ScSessionState state = self->session != NULL ? sc_session_get_state (self->session)
                                                : SC_SESSION_STATE_CLOSED;
@@ -449,9 +396,10 @@ update_actions (ScChatWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.send", self->history != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.delete-conversation",
                                  self->history != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.reconnect", can_reconnect (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.reconnect",
+                                 sc_chat_window_can_reconnect (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.write",
-                                 !self->chatting && can_write_offline (self));
+                                 !self->chatting && sc_chat_window_can_write_offline (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.accept", request);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.decline", request);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chat.block", request);
@@ -494,11 +442,11 @@ show_chat_state (ScChatWindow *self)
 
   if (!open)
     offline = g_strdup_printf (_("%s is offline; messages will be sent when you are connected."),
-                               peer_name (self));
+                               sc_chat_window_peer_name (self));
   gtk_label_set_label (self->offline_label, offline);
   gtk_widget_set_visible (GTK_WIDGET (self->offline_label), offline != NULL);
 
-  address = can_reconnect (self) ? reconnect_address (self) : NULL;
+  address = sc_chat_window_can_reconnect (self) ? sc_chat_window_reconnect_address (self) : NULL;
   tooltip = reconnect_tooltip (self, address);
   gtk_widget_set_visible (self->reconnect_button, address != NULL);
   gtk_widget_set_tooltip_text (self->reconnect_button, tooltip);
@@ -540,8 +488,8 @@ show_failure (ScChatWindow *self)
                        show_detail ? sc_session_get_close_message (self->session) : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->failure_detail_label),
                           show_detail && sc_session_get_close_message (self->session) != NULL);
-  gtk_widget_set_visible (self->retry_button, can_reconnect (self));
-  gtk_widget_set_visible (self->write_button, can_write_offline (self));
+  gtk_widget_set_visible (self->retry_button, sc_chat_window_can_reconnect (self));
+  gtk_widget_set_visible (self->write_button, sc_chat_window_can_write_offline (self));
   gtk_stack_set_visible_child_name (self->stack, "failure");
 }
 
@@ -549,7 +497,7 @@ static void
 show_request (ScChatWindow *self)
 {
   const char *greeting = sc_session_get_greeting (self->session);
-  g_autofree char *title = g_strdup_printf (_("%s Asks to Chat"), peer_name (self));
+  g_autofree char *title = g_strdup_printf (_("%s Asks to Chat"), sc_chat_window_peer_name (self));
 
   adw_status_page_set_title (self->request_page, title);
   adw_status_page_set_description (self->request_page,
@@ -560,20 +508,20 @@ show_request (ScChatWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "request");
 }
 
-static void
-update (ScChatWindow *self)
+void
+sc_chat_window_update (ScChatWindow *self)
 {
   ScSessionState state;
   ScPeerCertificate *certificate;
 
-  ensure_history (self);
-  update_actions (self);
+  sc_chat_window_ensure_history (self);
+  sc_chat_window_update_actions (self);
 
   if (self->session == NULL && self->dial_error == NULL)
     {
       /* Only the history, until we write or reconnect. */
-      gtk_window_set_title (GTK_WINDOW (self), peer_name (self));
-      adw_window_title_set_subtitle (self->window_title, peer_user_id (self));
+      gtk_window_set_title (GTK_WINDOW (self), sc_chat_window_peer_name (self));
+      adw_window_title_set_subtitle (self->window_title, sc_chat_window_peer_user_id (self));
       gtk_stack_set_visible_child_name (self->stack, "chat");
       show_chat_state (self);
       return;
@@ -594,8 +542,8 @@ update (ScChatWindow *self)
   state = sc_session_get_state (self->session);
   certificate = sc_session_get_peer_certificate (self->session);
 
-  gtk_window_set_title (GTK_WINDOW (self), peer_name (self));
-  adw_window_title_set_subtitle (self->window_title, peer_user_id (self));
+  gtk_window_set_title (GTK_WINDOW (self), sc_chat_window_peer_name (self));
+  adw_window_title_set_subtitle (self->window_title, sc_chat_window_peer_user_id (self));
 
   sc_certificate_view_set_certificate (self->certificate_view, certificate,
                                        sc_session_get_decision (self->session));
@@ -667,7 +615,7 @@ on_contact_address (GObject      *source,
 
   g_free (self->known_address);
   self->known_address = g_steal_pointer (&address);
-  update (self);
+  sc_chat_window_update (self);
 }
 
 static void
@@ -760,17 +708,17 @@ on_history_changed (GListModel   *model,
     self->scroll_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, scroll_to_end, self, NULL);
 }
 
-static void
-ensure_history (ScChatWindow *self)
+void
+sc_chat_window_ensure_history (ScChatWindow *self)
 {
   ScUserAgent *agent = sc_account_get_agent (self->account);
   g_autofree char *peer = NULL;
 
-  if (self->history != NULL || agent == NULL || peer_user_id (self) == NULL)
+  if (self->history != NULL || agent == NULL || sc_chat_window_peer_user_id (self) == NULL)
     return;
 
   /* As the history keeps it ("Bob@Example.org" is bob@example.org). */
-  peer = sc_user_id_normalize (peer_user_id (self));
+  peer = sc_user_id_normalize (sc_chat_window_peer_user_id (self));
   if (peer == NULL)
     return;
 
@@ -878,14 +826,14 @@ on_session_closed (ScSession     *session,
 {
   g_clear_handle_id (&self->typing_timeout_id, g_source_remove);
   self->typing = SC_TYPING_IDLE;
-  update (self);
+  sc_chat_window_update (self);
 }
 
 static void
 on_session_changed (ScChatWindow *self)
 {
   look_up_contact (self);
-  update (self);
+  sc_chat_window_update (self);
 }
 
 static void
@@ -901,13 +849,13 @@ set_session (ScChatWindow *self,
 
   if (session != NULL)
     look_up_contact (self);
-  update (self);
+  sc_chat_window_update (self);
 }
 
-static void
-dial (ScChatWindow *self,
-      const char   *user_id,
-      const char   *address)
+void
+sc_chat_window_dial (ScChatWindow *self,
+                     const char   *user_id,
+                     const char   *address)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(ScSession) session = NULL;
@@ -931,287 +879,11 @@ dial (ScChatWindow *self,
       self->dial_error = g_strdup (error->message);
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
       if (self->session == NULL)
-        update (self);
+        sc_chat_window_update (self);
       return;
     }
 
   set_session (self, session);
-}
-
-/* Actions */
-
-typedef struct
-{
-  ScChatWindow *window;
-  char         *text;
-} SendCall;
-
-static void
-on_message_stored (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  SendCall *call = user_data;
-  g_autoptr(ScChatWindow) self = call->window;
-  g_autofree char *text = call->text;
-  g_autoptr(ScMessage) stored = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkTextBuffer *buffer;
-  GtkTextIter start;
-
-  g_free (call);
-  stored = sc_messenger_send_finish (SC_MESSENGER (source), result, &error);
-  if (stored != NULL || g_cancellable_is_cancelled (self->cancellable))
-    return;
-
-  /* Nothing was stored: the text goes back where it came from. */
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-  buffer = gtk_text_view_get_buffer (self->entry_view);
-  gtk_text_buffer_get_start_iter (buffer, &start);
-  if (gtk_text_buffer_get_char_count (buffer) > 0)
-    gtk_text_buffer_insert (buffer, &start, "\n", 1);
-  gtk_text_buffer_get_start_iter (buffer, &start);
-  gtk_text_buffer_insert (buffer, &start, text, -1);
-}
-
-static void
-send_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  ScChatWindow *self = SC_CHAT_WINDOW (widget);
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->entry_view);
-  ScUserAgent *agent = sc_account_get_agent (self->account);
-  g_autofree char *text = NULL;
-  GtkTextIter start, end;
-  SendCall *call;
-
-  ensure_history (self);
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
-  if (*text == '\0' || agent == NULL || peer_user_id (self) == NULL)
-    return;
-
-  call = g_new0 (SendCall, 1);
-  call->window = g_object_ref (self);
-  call->text = g_strdup (text);
-  sc_messenger_send_async (sc_user_agent_get_messenger (agent), peer_user_id (self), text,
-                           NULL, on_message_stored, call);
-  gtk_text_buffer_set_text (buffer, "", 0);
-
-  /* Only the history was shown: writing calls them, where we know them. */
-  if (self->session == NULL && can_reconnect (self))
-    gtk_widget_activate_action (widget, "chat.reconnect", NULL);
-}
-
-static void
-on_resent (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(ScChatWindow) self = user_data;
-  g_autoptr(ScMessage) stored = NULL;
-  g_autoptr(GError) error = NULL;
-
-  stored = sc_messenger_resend_finish (SC_MESSENGER (source), result, &error);
-  if (stored == NULL && !g_cancellable_is_cancelled (self->cancellable))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-}
-
-/* The account's messenger, if its agent runs. */
-static ScMessenger *
-messenger (ScChatWindow *self)
-{
-  ScUserAgent *agent = sc_account_get_agent (self->account);
-
-  return agent != NULL ? sc_user_agent_get_messenger (agent) : NULL;
-}
-
-static void
-retry_message_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  ScChatWindow *self = SC_CHAT_WINDOW (widget);
-
-  if (messenger (self) == NULL)
-    return;
-
-  sc_messenger_resend_async (messenger (self), g_variant_get_int64 (parameter),
-                             self->cancellable, on_resent, g_object_ref (self));
-
-  /* Offline: it goes out with the next session, so call them. */
-  if (can_reconnect (self))
-    gtk_widget_activate_action (widget, "chat.reconnect", NULL);
-}
-
-static void
-on_message_deleted (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(ScChatWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sc_messenger_delete_finish (SC_MESSENGER (source), result, &error)
-      && !g_cancellable_is_cancelled (self->cancellable))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-}
-
-static void
-delete_message_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  ScChatWindow *self = SC_CHAT_WINDOW (widget);
-
-  if (messenger (self) != NULL)
-    sc_messenger_delete_async (messenger (self), g_variant_get_int64 (parameter),
-                               self->cancellable, on_message_deleted, g_object_ref (self));
-}
-
-static void
-on_conversation_deleted (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(ScChatWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sc_messenger_delete_conversation_finish (SC_MESSENGER (source), result, &error)
-      && !g_cancellable_is_cancelled (self->cancellable))
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-}
-
-static void
-on_delete_conversation_response (AdwMessageDialog *dialog,
-                                 const char       *response,
-                                 ScChatWindow     *self)
-{
-  if (g_strcmp0 (response, "delete") != 0 || messenger (self) == NULL || self->history == NULL)
-    return;
-
-  sc_messenger_delete_conversation_async (messenger (self),
-                                          sc_history_model_get_peer (self->history),
-                                          self->cancellable, on_conversation_deleted,
-                                          g_object_ref (self));
-}
-
-static void
-delete_conversation_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter)
-{
-  ScChatWindow *self = SC_CHAT_WINDOW (widget);
-  GtkWidget *dialog;
-
-  if (self->history == NULL)
-    return;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Delete the Conversation?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("Every message you and %s exchanged is deleted from this "
-                                    "computer, and messages not sent yet are not sent."),
-                                  peer_name (self));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_conversation_response),
-                           self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-write_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  ScChatWindow *self = SC_CHAT_WINDOW (widget);
-
-  if (!can_write_offline (self))
-    return;
-
-  self->chatting = TRUE;
-  gtk_stack_set_visible_child_name (self->stack, "chat");
-  update (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->entry_view));
-}
-
-static void
-reconnect_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  ScChatWindow *self = SC_CHAT_WINDOW (widget);
-  g_autofree char *user_id = g_strdup (peer_user_id (self));
-  g_autofree char *address = reconnect_address (self);
-
-  if (user_id == NULL || address == NULL)
-    return;
-
-  dial (self, user_id, address);
-}
-
-static void
-on_decided (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(ScChatWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  sc_user_agent_decide_request_finish (SC_USER_AGENT (source), result, &error);
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return;
-
-  self->deciding = FALSE;
-  if (error != NULL)
-    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-  update (self);
-}
-
-static void
-decide (ScChatWindow   *self,
-        ScRequestState  state)
-{
-  ScUserAgent *agent = sc_account_get_agent (self->account);
-
-  if (agent == NULL || self->session == NULL || sc_session_get_request_id (self->session) <= 0)
-    return;
-
-  self->deciding = TRUE;
-  update_actions (self);
-  sc_user_agent_decide_request_async (agent, sc_session_get_request_id (self->session), state,
-                                      self->cancellable, on_decided, g_object_ref (self));
-}
-
-static void
-accept_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  decide (SC_CHAT_WINDOW (widget), SC_REQUEST_ACCEPTED);
-}
-
-static void
-decline_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  decide (SC_CHAT_WINDOW (widget), SC_REQUEST_DECLINED);
-}
-
-static void
-block_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  decide (SC_CHAT_WINDOW (widget), SC_REQUEST_BLOCKED);
 }
 
 /* Construction */
@@ -1247,7 +919,7 @@ sc_chat_window_new_for_peer (AdwApplication *application,
   self->chatting = TRUE;
   gtk_window_set_title (GTK_WINDOW (self), user_id);
   look_up_contact (self);
-  update (self);
+  sc_chat_window_update (self);
 
   return self;
 }
@@ -1256,7 +928,8 @@ const char *
 sc_chat_window_get_peer (ScChatWindow *self)
 {
   g_return_val_if_fail (SC_IS_CHAT_WINDOW (self), NULL);
-  return self->history != NULL ? sc_history_model_get_peer (self->history) : peer_user_id (self);
+  return self->history != NULL ? sc_history_model_get_peer (self->history)
+                                : sc_chat_window_peer_user_id (self);
 }
 
 void
@@ -1284,7 +957,7 @@ sc_chat_window_new_outgoing (AdwApplication *application,
 
   self = chat_window_new (application, account);
   gtk_window_set_title (GTK_WINDOW (self), user_id);
-  dial (self, user_id, address);
+  sc_chat_window_dial (self, user_id, address);
 
   return self;
 }
@@ -1391,17 +1064,7 @@ sc_chat_window_class_init (ScChatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, entry_view);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_key_pressed);
 
-  gtk_widget_class_install_action (widget_class, "chat.send", NULL, send_action);
-  gtk_widget_class_install_action (widget_class, "chat.reconnect", NULL, reconnect_action);
-  gtk_widget_class_install_action (widget_class, "chat.write", NULL, write_action);
-  gtk_widget_class_install_action (widget_class, "chat.retry-message", "x", retry_message_action);
-  gtk_widget_class_install_action (widget_class, "chat.delete-message", "x",
-                                   delete_message_action);
-  gtk_widget_class_install_action (widget_class, "chat.delete-conversation", NULL,
-                                   delete_conversation_action);
-  gtk_widget_class_install_action (widget_class, "chat.accept", NULL, accept_action);
-  gtk_widget_class_install_action (widget_class, "chat.decline", NULL, decline_action);
-  gtk_widget_class_install_action (widget_class, "chat.block", NULL, block_action);
+  sc_chat_window_class_actions_init (widget_class);
 }
 
 static void
@@ -1423,5 +1086,5 @@ sc_chat_window_init (ScChatWindow *self)
   g_signal_connect_object (gtk_text_view_get_buffer (self->entry_view), "changed",
                            G_CALLBACK (on_entry_changed), self, 0);
 
-  update_actions (self);
+  sc_chat_window_update_actions (self);
 }
