@@ -1446,11 +1446,15 @@ test_history_send_dials (void)
   g_autoptr(ScStore) store = NULL;
   g_autoptr(ScContact) contact = sc_contact_new ("Bob", "bob@example.org");
   g_autofree char *bob_address = NULL;
+  g_autofree char *pem = NULL;
   GtkWidget *window;
 
   fixture_set_up (&f, ALICE_PINS_BOB | BOB_PINS_ALICE);
   bob_address = sc_test_peer_listen (f.bob, "::1");
   sc_contact_set_addresses (contact, (const char *[]) { bob_address, NULL });
+  pem = sc_peer_certificate_to_pem (sc_identity_get_certificate (f.bob->identity));
+  sc_contact_set_certificate_pem (contact, pem);
+  sc_contact_set_last_seen (contact, g_get_real_time () / G_USEC_PER_SEC - 3600);
   store = sc_profile_open_store (f.alice_profile, &error);
   g_assert_no_error (error);
   g_assert_true (sc_store_save_contact (store, contact, &error));
@@ -1461,6 +1465,15 @@ test_history_send_dials (void)
   g_assert_true (sc_test_ui_wait_for (reconnect_offered, window, 5000));
   g_assert_null (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
 
+  /* No session, yet his certificate status is in view: the one kept with
+   * the contact, judged now, and said to be that. */
+  assert_certificate (window, f.bob, "Pinned");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Bob");
+  g_assert_true (gtk_widget_get_visible (find (window, GTK_TYPE_LABEL, "certificate-note")));
+  g_test_message ("%s", label_text (window, "certificate-note"));
+  g_assert_nonnull (strstr (label_text (window, "certificate-note"), "when you last talked"));
+  sc_test_ui_screenshot (window, "history-kept-certificate");
+
   send_text (window, "Are you there?");
   wait_for_transcript (window, 1);
   g_assert_nonnull (sc_chat_window_get_session (SC_CHAT_WINDOW (window)));
@@ -1469,6 +1482,9 @@ test_history_send_dials (void)
   g_assert_true (sc_test_wait_len (f.bob->messages, 1, 10));
   g_assert_cmpstr (g_ptr_array_index (f.bob->messages, 0), ==, "Are you there?");
   g_assert_cmpstr (visible_page (window), ==, "chat");
+  /* The session's own certificate now, without the note. */
+  assert_certificate (window, f.bob, "Pinned");
+  g_assert_false (gtk_widget_get_visible (find (window, GTK_TYPE_LABEL, "certificate-note")));
 
   fixture_tear_down (&f);
 }

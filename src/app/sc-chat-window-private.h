@@ -25,9 +25,16 @@ struct _ScChatWindow
   char                 *dial_user_id;
   char                 *dial_address;
   char                 *dial_error;       /* sc_account_dial() refused the dial */
-  /* Incoming: the first address of the peer's contact, once looked up. */
+  /* The peer's contact, once looked up: its name, its first address
+   * (Reconnect uses it for incoming windows) and the certificate last seen
+   * in a session, judged by today's trust settings (shown while no session
+   * has one). */
+  char                 *known_name;
   char                 *known_address;
-  char                 *looked_up_user;   /* whose contact known_address is from */
+  ScPeerCertificate    *known_certificate;
+  ScTrustDecision      *known_decision;
+  gint64                known_seen;       /* UNIX seconds; 0: never */
+  char                 *looked_up_user;   /* whose contact these are from */
 
   gboolean              chatting;         /* a session of this window has opened, or it
                                            * opened on the history (the chat page shows) */
@@ -45,6 +52,7 @@ struct _ScChatWindow
   AdwToastOverlay      *toast_overlay;
   AdwWindowTitle       *window_title;
   GtkRevealer          *certificate_revealer;
+  GtkLabel             *certificate_note;
   ScCertificateView    *certificate_view;
   GtkStack             *stack;
   AdwStatusPage        *progress_page;

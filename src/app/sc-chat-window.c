@@ -9,6 +9,7 @@
 #include "sc-chat-window-private.h"
 #include "sc-history-model.h"
 #include "sc-message-row.h"
+#include "sc-time-format.h"
 
 /* Our typing state becomes "paused" after this long without a keystroke. */
 #define TYPING_PAUSE_SECONDS 5
@@ -52,6 +53,9 @@ sc_chat_window_peer_name (ScChatWindow *self)
   certificate = self->session != NULL ? sc_session_get_peer_certificate (self->session) : NULL;
   if (certificate != NULL && sc_peer_certificate_get_name (certificate) != NULL)
     return sc_peer_certificate_get_name (certificate);
+
+  if (self->known_name != NULL && *self->known_name != '\0')
+    return self->known_name;
 
   user_id = sc_chat_window_peer_user_id (self);
   return user_id != NULL ? user_id : _("Unknown Peer");
@@ -508,14 +512,56 @@ show_request (ScChatWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "request");
 }
 
+/* The certificate of the session; while there is none (no session, or one
+ * that ended before its handshake), the one kept with the contact, saying
+ * so: the peer's certificate status stays in view. */
+static void
+show_certificate (ScChatWindow *self)
+{
+  ScPeerCertificate *certificate = NULL;
+  const ScTrustDecision *decision = NULL;
+  g_autofree char *note = NULL;
+
+  if (self->session != NULL)
+    {
+      certificate = sc_session_get_peer_certificate (self->session);
+      decision = sc_session_get_decision (self->session);
+    }
+
+  if (certificate == NULL && self->known_certificate != NULL
+      && (self->session == NULL || sc_session_get_state (self->session) == SC_SESSION_STATE_CLOSED))
+    {
+      certificate = self->known_certificate;
+      decision = self->known_decision;
+      if (self->known_seen > 0)
+        {
+          g_autofree char *when = sc_time_format_relative (self->known_seen,
+                                                           g_get_real_time () / G_USEC_PER_SEC);
+
+          /* Translators: %s says when, e.g. "Yesterday at 14:05" */
+          note = g_strdup_printf (_("The certificate they presented when you last talked (%s), "
+                                    "as your trust settings judge it now."), when);
+        }
+      else
+        note = g_strdup (_("The certificate kept with the contact, as your trust settings "
+                           "judge it now."));
+    }
+
+  sc_certificate_view_set_certificate (self->certificate_view, certificate, decision);
+  gtk_label_set_label (self->certificate_note, note);
+  gtk_widget_set_visible (GTK_WIDGET (self->certificate_note), note != NULL);
+  gtk_revealer_set_reveal_child (self->certificate_revealer, certificate != NULL);
+}
+
 void
 sc_chat_window_update (ScChatWindow *self)
 {
   ScSessionState state;
-  ScPeerCertificate *certificate;
 
   sc_chat_window_ensure_history (self);
   sc_chat_window_update_actions (self);
+
+  show_certificate (self);
 
   if (self->session == NULL && self->dial_error == NULL)
     {
@@ -540,14 +586,9 @@ sc_chat_window_update (ScChatWindow *self)
     }
 
   state = sc_session_get_state (self->session);
-  certificate = sc_session_get_peer_certificate (self->session);
 
   gtk_window_set_title (GTK_WINDOW (self), sc_chat_window_peer_name (self));
   adw_window_title_set_subtitle (self->window_title, sc_chat_window_peer_user_id (self));
-
-  sc_certificate_view_set_certificate (self->certificate_view, certificate,
-                                       sc_session_get_decision (self->session));
-  gtk_revealer_set_reveal_child (self->certificate_revealer, certificate != NULL);
 
   if (!self->chatting && state == SC_SESSION_STATE_OPEN)
     {
@@ -583,57 +624,108 @@ sc_chat_window_update (ScChatWindow *self)
 
 /* The peer's contact, for Reconnect */
 
+typedef struct
+{
+  char              *name;
+  char              *address;
+  ScPeerCertificate *certificate;
+  ScTrustDecision   *decision;
+  gint64             seen;
+} ContactInfo;
+
+static void
+contact_info_free (ContactInfo *info)
+{
+  g_free (info->name);
+  g_free (info->address);
+  g_clear_object (&info->certificate);
+  g_clear_pointer (&info->decision, sc_trust_decision_free);
+  g_free (info);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ContactInfo, contact_info_free)
+
 static gpointer
-find_contact_address_job (ScStore       *store,
-                          gpointer       data,
-                          GCancellable  *cancellable,
-                          GError       **error)
+find_contact_job (ScStore       *store,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
   g_autoptr(ScContact) contact = sc_store_find_contact (store, data, error);
-  const char * const *addresses;
+  g_autoptr(ContactInfo) info = NULL;
+  g_autoptr(ScTrustSettings) settings = NULL;
+  g_autoptr(ScTrustPolicy) policy = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *pem;
 
   if (contact == NULL)
     return NULL;
 
-  addresses = sc_contact_get_addresses (contact);
-  return g_strdup (addresses[0]);
+  info = g_new0 (ContactInfo, 1);
+  info->name = g_strdup (sc_contact_get_name (contact));
+  info->address = g_strdup (sc_contact_get_addresses (contact)[0]);
+  info->seen = sc_contact_get_last_seen (contact);
+
+  /* Judged now, as a call would judge it: it may have been pinned or
+   * blocked since, or have expired. */
+  pem = sc_contact_get_certificate_pem (contact);
+  if (pem != NULL)
+    info->certificate = sc_peer_certificate_new_from_pem (pem, strlen (pem), &local_error);
+  if (info->certificate != NULL
+      && (settings = sc_store_load_trust_settings (store, &local_error)) != NULL
+      && (policy = sc_trust_policy_new (settings, &local_error)) != NULL)
+    info->decision = sc_trust_policy_decide (policy, info->certificate, -1, SC_PURPOSE_CLIENT);
+  if (local_error != NULL)
+    g_debug ("The certificate kept for %s cannot be judged: %s",
+             (const char *) data, local_error->message);
+
+  return g_steal_pointer (&info);
 }
 
 static void
-on_contact_address (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+on_contact_found (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(ScChatWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *address = sc_store_run_finish (SC_STORE (source), result, &error);
+  g_autoptr(ContactInfo) info = sc_store_run_finish (SC_STORE (source), result, &error);
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
   if (error != NULL)
     g_debug ("Cannot look up the contact of %s: %s", self->looked_up_user, error->message);
 
-  g_free (self->known_address);
-  self->known_address = g_steal_pointer (&address);
+  g_clear_pointer (&self->known_name, g_free);
+  g_clear_pointer (&self->known_address, g_free);
+  g_clear_object (&self->known_certificate);
+  g_clear_pointer (&self->known_decision, sc_trust_decision_free);
+  self->known_seen = 0;
+  if (info != NULL)
+    {
+      self->known_name = g_steal_pointer (&info->name);
+      self->known_address = g_steal_pointer (&info->address);
+      self->known_certificate = g_steal_pointer (&info->certificate);
+      self->known_decision = g_steal_pointer (&info->decision);
+      self->known_seen = info->seen;
+    }
   sc_chat_window_update (self);
 }
 
 static void
 look_up_contact (ScChatWindow *self)
 {
-  const char *user_id = self->session != NULL ? sc_session_get_peer_user_id (self->session)
-                                              : self->dial_user_id;
+  const char *user_id = sc_chat_window_peer_user_id (self);
   ScStore *store = sc_account_get_store (self->account);
 
-  if ((self->session != NULL && !sc_session_is_incoming (self->session))
-      || user_id == NULL || store == NULL
-      || g_strcmp0 (user_id, self->looked_up_user) == 0)
+  if (user_id == NULL || store == NULL || g_strcmp0 (user_id, self->looked_up_user) == 0)
     return;
 
   g_free (self->looked_up_user);
   self->looked_up_user = g_strdup (user_id);
-  sc_store_run_async (store, find_contact_address_job, g_strdup (user_id), g_free, g_free,
-                      self->cancellable, on_contact_address, g_object_ref (self));
+  sc_store_run_async (store, find_contact_job, g_strdup (user_id), g_free,
+                      (GDestroyNotify) contact_info_free, self->cancellable, on_contact_found,
+                      g_object_ref (self));
 }
 
 /* The transcript */
@@ -1020,7 +1112,10 @@ sc_chat_window_finalize (GObject *object)
   g_free (self->dial_user_id);
   g_free (self->dial_address);
   g_free (self->dial_error);
+  g_free (self->known_name);
   g_free (self->known_address);
+  g_clear_object (&self->known_certificate);
+  g_clear_pointer (&self->known_decision, sc_trust_decision_free);
   g_free (self->looked_up_user);
 
   G_OBJECT_CLASS (sc_chat_window_parent_class)->finalize (object);
@@ -1046,6 +1141,7 @@ sc_chat_window_class_init (ScChatWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, certificate_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ScChatWindow, certificate_note);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, certificate_view);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ScChatWindow, progress_page);
