@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "sc-profile.h"
+#include "sc-store-private.h"
 #include "sc-test-agent.h"
 #include "sc-test-util.h"
 
@@ -303,4 +304,23 @@ sc_test_peer_send (ScTestPeer  *peer,
   id = g_strdup (sent.message->id);
   sc_message_unref (sent.message);
   return id;
+}
+
+void
+sc_test_store_set_max_pages (ScStore *store,
+                             gint64   pages)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+
+  if (pages == 0)
+    {
+      g_assert_cmpint (sqlite3_prepare_v2 (store->db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      pages = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
+  g_assert_cmpint (sqlite3_exec (store->db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
 }

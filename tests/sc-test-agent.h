@@ -64,6 +64,12 @@ gboolean     sc_test_wait_idle           (ScUserAgent    *agent,
 /* Spins the main context for about ms milliseconds. */
 void         sc_test_spin                (guint           ms);
 
+/* A real SQLITE_FULL: the store's database may not grow beyond pages
+ * pages (0: the pages it has now, G_MAXINT32: room again).  Call it while
+ * no job of the store runs. */
+void         sc_test_store_set_max_pages (ScStore        *store,
+                                          gint64          pages);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScTestPeer, sc_test_peer_free)
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "sc-test-ui.h"
@@ -130,6 +132,22 @@ sc_test_ui_app_free (ScApplication *app)
   if (kept_apps == NULL)
     kept_apps = g_ptr_array_new ();
   g_ptr_array_add (kept_apps, app);
+}
+
+gboolean
+sc_test_ui_has_label_containing (GtkWidget  *root,
+                                 const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (sc_test_ui_has_label_containing (child, text))
+      return TRUE;
+
+  return FALSE;
 }
 
 GtkWidget *

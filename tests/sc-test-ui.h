@@ -32,6 +32,10 @@ void            sc_test_ui_spin          (guint           ms);
 GtkWidget      *sc_test_ui_find          (GtkWidget      *root,
                                           GType           type,
                                           const char     *name);
+/* Whether a GtkLabel under root (root included) shows text within its
+ * label: toasts, status lines. */
+gboolean        sc_test_ui_has_label_containing (GtkWidget  *root,
+                                                 const char *text);
 /* The first GtkButton under root whose label (or AdwButtonContent label)
  * is label. */
 GtkWidget      *sc_test_ui_find_button   (GtkWidget      *root,

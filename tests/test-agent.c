@@ -518,25 +518,6 @@ test_request_survives_hangup (Fixture       *f,
  * SQLITE_FULL): nothing is acknowledged, the sender keeps the message and
  * delivers it once there is room. */
 static void
-set_max_pages (ScStore *store,
-               gint64   pages)
-{
-  g_autofree char *sql = NULL;
-  sqlite3_stmt *stmt;
-
-  if (pages == 0)
-    {
-      g_assert_cmpint (sqlite3_prepare_v2 (store->db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-      pages = sqlite3_column_int64 (stmt, 0);
-      sqlite3_finalize (stmt);
-    }
-
-  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
-  g_assert_cmpint (sqlite3_exec (store->db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-}
-
-static void
 test_receiver_disk_full (Fixture       *f,
                          gconstpointer  data)
 {
@@ -552,7 +533,7 @@ test_receiver_disk_full (Fixture       *f,
   id = sc_test_peer_send (f->bob, sc_identity_get_user_id (f->alice->identity), body, &error);
   g_assert_no_error (error);
 
-  set_max_pages (f->alice->store, 0);
+  sc_test_store_set_max_pages (f->alice->store, 0);
   first = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
   g_assert_true (sc_test_wait_state (first, SC_SESSION_STATE_CLOSED, 10));
   g_test_message ("closed: %s", sc_session_get_close_message (first));
@@ -566,7 +547,7 @@ test_receiver_disk_full (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (unsent->len, ==, 1);
 
-  set_max_pages (f->alice->store, G_MAXINT32);
+  sc_test_store_set_max_pages (f->alice->store, G_MAXINT32);
   second = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
   g_assert_true (sc_test_wait_len (f->alice->messages, 1, 10));
   g_assert_cmpstr (g_ptr_array_index (f->alice->messages, 0), ==, body);

@@ -3,10 +3,9 @@
 
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "sc-protocol.h"
 #include "sc-store-private.h"
+#include "sc-test-agent.h"
 #include "sc-test-util.h"
 
 #define ALICE "alice@example.org"
@@ -372,18 +371,8 @@ test_disk_full (Fixture       *f,
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
   g_autoptr(GArray) seqs = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 pages = 0;
-  sqlite3_stmt *stmt;
 
-  g_assert_cmpint (sqlite3_prepare_v2 (f->store->db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  pages = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  {
-    g_autofree char *limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
-
-    g_assert_cmpint (sqlite3_exec (f->store->db, limit, NULL, NULL, NULL), ==, SQLITE_OK);
-  }
+  sc_test_store_set_max_pages (f->store, 0);
 
   g_assert_null (sc_store_add_outgoing_message (f->store, BOB, big, &error));
   g_assert_error (error, SC_STORE_ERROR, SC_STORE_ERROR_IO);

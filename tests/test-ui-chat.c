@@ -1431,6 +1431,51 @@ test_history_search (void)
 }
 
 static gboolean
+says_disk_full (gpointer data)
+{
+  return sc_test_ui_has_label_containing (data, "disk full");
+}
+
+/* The history cannot be written: a toast says why, the text goes back into
+ * the entry, nothing is shown as sent; once there is room it goes. */
+static void
+test_history_store_full (void)
+{
+  Fixture f = { 0 };
+  g_autofree char *big = g_strnfill (60000, 'x');
+  ScStore *store;
+  GtkWidget *window;
+  GtkWidget *entry;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *left = NULL;
+
+  fixture_set_up (&f, ALICE_PINS_BOB);
+  store = sc_account_get_store (sc_application_get_account (f.app));
+  window = open_chat (f.app, "bob@example.org", 0);
+  wait_for_page (window, "chat");
+  entry = find (window, GTK_TYPE_TEXT_VIEW, "message-entry");
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (entry));
+
+  sc_test_store_set_max_pages (store, 0);
+  send_text (window, big);
+  g_assert_true (sc_test_ui_wait_for (says_disk_full, window, 10000));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  left = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (left, ==, big);
+  g_assert_cmpuint (g_list_model_get_n_items (transcript (window)), ==, 0);
+  sc_test_ui_screenshot (window, "history-disk-full");
+
+  sc_test_store_set_max_pages (store, G_MAXINT32);
+  gtk_widget_activate_action (window, "chat.send", NULL);
+  wait_for_transcript (window, 1);
+  g_assert_cmpint (sc_chat_message_get_state (transcript_item (window, 0)), ==,
+                   SC_CHAT_MESSAGE_PENDING);
+
+  fixture_tear_down (&f);
+}
+
+static gboolean
 reconnect_offered (gpointer data)
 {
   return gtk_widget_get_visible (find (data, GTK_TYPE_BUTTON, "reconnect-button"));
@@ -1511,6 +1556,7 @@ main (int   argc,
   g_test_add_func ("/ui/chat/history/retry-delete", test_history_retry_delete);
   g_test_add_func ("/ui/chat/history/search", test_history_search);
   g_test_add_func ("/ui/chat/history/send-dials", test_history_send_dials);
+  g_test_add_func ("/ui/chat/history/store-full", test_history_store_full);
 
   return g_test_run ();
 }

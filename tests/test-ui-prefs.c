@@ -571,25 +571,9 @@ test_export (Fixture       *fixture,
 }
 
 static gboolean
-has_label_containing (GtkWidget  *root,
-                      const char *text)
-{
-  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), text) != NULL)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (has_label_containing (child, text))
-      return TRUE;
-
-  return FALSE;
-}
-
-static gboolean
 toast_says_not_ca (gpointer data)
 {
-  return has_label_containing (data, "is not a CA certificate");
+  return sc_test_ui_has_label_containing (data, "is not a CA certificate");
 }
 
 static gboolean
