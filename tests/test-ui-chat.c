@@ -1173,6 +1173,38 @@ test_history_restart (void)
 }
 
 /* 100,000 messages open at once, and the last ones are read. */
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} RowWait;
+
+/* A transcript row showing exactly text is built and mapped. */
+static gboolean
+label_mapped (GtkWidget  *widget,
+              const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_mapped (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+row_shown (gpointer data)
+{
+  RowWait *wait = data;
+
+  return label_mapped (find (wait->root, GTK_TYPE_LIST_VIEW, "transcript"), wait->text);
+}
+
 static void
 test_history_large (void)
 {
@@ -1182,6 +1214,7 @@ test_history_large (void)
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) sc_message_unref);
   gint64 now = g_get_real_time () / 1000;
   gint64 start;
+  gint64 seq;
   GtkWidget *window;
 
   fixture_set_up (&f, ALICE_PINS_BOB);
@@ -1215,6 +1248,13 @@ test_history_large (void)
                   (g_get_monotonic_time () - start) / 1e6);
   wait_for_item (window, 0, "Message 0");
   wait_for_item (window, 50000, "Message 50000");
+
+  /* Opened at a message (as a search result does), the view scrolls to it:
+   * its row is built and on screen, far from the end. */
+  seq = sc_chat_message_get_seq (transcript_item (window, 50000));
+  g_assert_true (open_chat (f.app, "bob@example.org", seq) == window);
+  g_assert_true (sc_test_ui_wait_for (row_shown, &(RowWait) { window, "Message 50000" }, 10000));
+  g_assert_false (row_shown (&(RowWait) { window, "Message 99999" }));
 
   fixture_tear_down (&f);
 }
