@@ -496,7 +496,7 @@ test_parse_unknown_fields (void)
   g_assert_cmpstr (message->body, ==, "b");
   g_assert_null (message->user_id);
 
-  /* json-glib keeps the last of duplicate keys */
+  /* The last of duplicate keys wins. */
   ping = assert_parses ("{\"type\":\"ping\",\"id\":\"a\",\"id\":\"b\"}", SC_FRAME_PING);
   g_assert_cmpstr (ping->id, ==, "b");
 }
@@ -544,6 +544,25 @@ test_parse_malformed (void)
     "{\"type\":\"ping\",\"id\":\"a\"}{}",
     "{\"type\":\"ping\",\"id\":\"a\"} x",
     "{\"type\":\"ping\",\"id\":\"a\"},",
+    /* Brackets, commas and colons in the wrong places, also deep inside */
+    "{,\"type\":\"bye\"}",
+    "{\"type\":\"bye\",,\"x\":1}",
+    "{\"type\":\"bye\",\"x\":1:2}",
+    "{\"type\":\"bye\",\"x\"}",
+    "{\"type\":\"bye\",\"x\":}",
+    "{\"type\":\"bye\",1:2}",
+    "{\"type\":\"bye\",\"a\":[1,]}",
+    "{\"type\":\"bye\",\"a\":[,1]}",
+    "{\"type\":\"bye\",\"a\":[1 2]}",
+    "{\"type\":\"bye\",\"a\":[1:2]}",
+    "{\"type\":\"bye\",\"a\":[}]}",
+    "{\"type\":\"bye\",\"a\":{\"b\"}}",
+    "{\"type\":\"bye\",\"a\":{\"b\":1,}}",
+    "{\"type\":\"bye\",\"a\":{\"b\":[1]]}}",
+    "{\"type\":\"bye\",\"a\":[[[[\"x\"]]]}",
+    ":",
+    ",",
+    "[1,]",
     /* json-glib extensions that RFC 8259 lacks */
     "/* c */ {\"type\":\"bye\"}",
     "{\"type\":\"bye\"} // c",

@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include <json-glib/json-glib.h>
 
 #include "sc-protocol.h"
 
@@ -215,9 +214,9 @@ append_int_member (GString    *line,
   g_string_append_printf (line, "%" G_GINT64_FORMAT, value);
 }
 
-/* Written directly rather than through json-glib: a frame is a flat object
- * of known members, and a JsonGenerator per line cost more than the TLS
- * record it goes into. */
+/* Written directly: a frame is a flat object of known members, and a
+ * general JSON library's objects per line cost more than the TLS record it
+ * goes into. */
 char *
 sc_frame_encode (const ScFrame *frame,
                  gsize         *length)
@@ -304,13 +303,13 @@ sc_frame_encode (const ScFrame *frame,
 
 /* Lexical check
  *
- * json-glib 1.6 accepts more than RFC 8259 (comments, single-quoted strings,
- * hexadecimal and zero-padded numbers, raw control characters in strings, a
- * second value after the first), wraps integers beyond 64 bits around
- * silently, truncates strings at an escaped U+0000 and parses recursively.
- * This single iterative pass checks every token of the line against RFC 8259
- * and counts nesting, so json-glib only ever sees strict JSON no deeper than
- * SC_PROTOCOL_MAX_DEPTH.  Where commas and colons go is left to json-glib. */
+ * A line is read in two passes, neither recursive beyond
+ * SC_PROTOCOL_MAX_DEPTH.  This one checks every token against RFC 8259
+ * (no comments, single quotes, hexadecimal or zero-padded numbers, raw
+ * control characters, escaped U+0000 or lone surrogates, nothing after the
+ * value; integers within 64 bits) and counts nesting, iteratively.  The
+ * second (below) checks where the brackets, commas and colons go while it
+ * builds the values. */
 
 static gboolean
 fail (GError     **error,
@@ -433,8 +432,8 @@ scan_digits (const char *text,
 }
 
 /* A number as RFC 8259 spells it.  Integers (no fraction, no exponent) must
- * lie within ±(2^63 - 1): json-glib 1.6 would wrap larger ones around, and
- * negating -2^63 overflows. */
+ * lie within ±(2^63 - 1): nothing larger is ever meant, and negating -2^63
+ * overflows. */
 static gboolean
 scan_number (const char  *text,
              gsize        length,
@@ -604,6 +603,265 @@ check_json_text (const char  *text,
   return TRUE;
 }
 
+/* The line as a tree
+ *
+ * check_json_text() has checked every token; this pass checks where the
+ * brackets, commas and colons go while it builds the values a frame reads:
+ * the top-level object's members by name (the last of a repeated name
+ * wins), scalars, and arrays of values.  Nesting is at most
+ * SC_PROTOCOL_MAX_DEPTH deep, so the recursion is bounded. */
+
+typedef enum
+{
+  VALUE_NULL,
+  VALUE_BOOLEAN,
+  VALUE_INTEGER,
+  VALUE_DOUBLE,
+  VALUE_STRING,
+  VALUE_ARRAY,
+  VALUE_OBJECT,
+} ValueKind;
+
+typedef struct
+{
+  ValueKind  kind;
+  char      *string;    /* VALUE_STRING, unescaped */
+  gint64     integer;   /* VALUE_INTEGER */
+  GPtrArray *elements;  /* VALUE_ARRAY: Value* */
+} Value;
+
+static void
+value_free (Value *value)
+{
+  g_free (value->string);
+  g_clear_pointer (&value->elements, g_ptr_array_unref);
+  g_free (value);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Value, value_free)
+
+typedef struct
+{
+  const char *text;
+  gsize       length;
+  gsize       pos;
+} Parser;
+
+static void
+skip_space (Parser *p)
+{
+  while (p->pos < p->length
+         && (p->text[p->pos] == ' ' || p->text[p->pos] == '\t'
+             || p->text[p->pos] == '\n' || p->text[p->pos] == '\r'))
+    p->pos++;
+}
+
+/* The next character that is not white space, or '\0' at the end. */
+static char
+peek (Parser *p)
+{
+  skip_space (p);
+  return p->pos < p->length ? p->text[p->pos] : '\0';
+}
+
+/* A string token at p->pos, already checked: its text unescaped. */
+static char *
+parse_string (Parser *p)
+{
+  GString *out = g_string_new (NULL);
+  gsize i = p->pos + 1;
+
+  while (p->text[i] != '"')
+    {
+      gsize run = i;
+      gunichar c;
+
+      while (p->text[i] != '"' && p->text[i] != '\\')
+        i++;
+      g_string_append_len (out, p->text + run, i - run);
+      if (p->text[i] == '"')
+        break;
+
+      switch (p->text[i + 1])
+        {
+        case 'b': g_string_append_c (out, '\b'); i += 2; continue;
+        case 'f': g_string_append_c (out, '\f'); i += 2; continue;
+        case 'n': g_string_append_c (out, '\n'); i += 2; continue;
+        case 'r': g_string_append_c (out, '\r'); i += 2; continue;
+        case 't': g_string_append_c (out, '\t'); i += 2; continue;
+        case 'u': break;
+        default: g_string_append_c (out, p->text[i + 1]); i += 2; continue;
+        }
+
+      c = read_hex4 (p->text, p->length, i + 2);
+      i += 6;
+      if (c >= 0xD800 && c <= 0xDBFF)
+        {
+          c = 0x10000 + ((c - 0xD800) << 10) + (read_hex4 (p->text, p->length, i + 2) - 0xDC00);
+          i += 6;
+        }
+      g_string_append_unichar (out, c);
+    }
+
+  p->pos = i + 1;
+  return g_string_free (out, FALSE);
+}
+
+static gboolean parse_value (Parser  *p,
+                             Value  **out,
+                             GError **error);
+
+static gboolean
+syntax_error (GError **error)
+{
+  return fail (error, SC_PROTOCOL_ERROR_MALFORMED, "invalid JSON syntax");
+}
+
+/* An object at p->pos; members (may be NULL: only checked) gets them by name. */
+static gboolean
+parse_object (Parser      *p,
+              GHashTable  *members,
+              GError     **error)
+{
+  p->pos++;
+  if (peek (p) == '}')
+    {
+      p->pos++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(Value) value = NULL;
+
+      if (peek (p) != '"')
+        return syntax_error (error);
+      name = parse_string (p);
+      if (peek (p) != ':')
+        return syntax_error (error);
+      p->pos++;
+      if (!parse_value (p, members != NULL ? &value : NULL, error))
+        return FALSE;
+      if (members != NULL)
+        g_hash_table_replace (members, g_steal_pointer (&name), g_steal_pointer (&value));
+
+      switch (peek (p))
+        {
+        case ',':
+          p->pos++;
+          continue;
+        case '}':
+          p->pos++;
+          return TRUE;
+        default:
+          return syntax_error (error);
+        }
+    }
+}
+
+static gboolean
+parse_array (Parser     *p,
+             GPtrArray  *elements,
+             GError    **error)
+{
+  p->pos++;
+  if (peek (p) == ']')
+    {
+      p->pos++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      Value *value = NULL;
+
+      if (!parse_value (p, elements != NULL ? &value : NULL, error))
+        return FALSE;
+      if (elements != NULL)
+        g_ptr_array_add (elements, value);
+
+      switch (peek (p))
+        {
+        case ',':
+          p->pos++;
+          continue;
+        case ']':
+          p->pos++;
+          return TRUE;
+        default:
+          return syntax_error (error);
+        }
+    }
+}
+
+/* Any value at the next token; out (may be NULL: only checked) gets it.
+ * Nested objects are checked but kept as their kind only. */
+static gboolean
+parse_value (Parser  *p,
+             Value  **out,
+             GError **error)
+{
+  g_autoptr(Value) value = g_new0 (Value, 1);
+  char c = peek (p);
+
+  switch (c)
+    {
+    case '{':
+      value->kind = VALUE_OBJECT;
+      if (!parse_object (p, NULL, error))
+        return FALSE;
+      break;
+
+    case '[':
+      value->kind = VALUE_ARRAY;
+      value->elements = g_ptr_array_new_with_free_func ((GDestroyNotify) value_free);
+      if (!parse_array (p, out != NULL ? value->elements : NULL, error))
+        return FALSE;
+      break;
+
+    case '"':
+      value->kind = VALUE_STRING;
+      value->string = parse_string (p);
+      break;
+
+    case 't':
+    case 'f':
+      value->kind = VALUE_BOOLEAN;
+      p->pos += c == 't' ? 4 : 5;
+      break;
+
+    case 'n':
+      value->kind = VALUE_NULL;
+      p->pos += 4;
+      break;
+
+    default:
+      {
+        gsize start = p->pos;
+        gboolean integer = TRUE;
+
+        if (c != '-' && !g_ascii_isdigit (c))
+          return syntax_error (error);
+        while (p->pos < p->length && strchr ("+-0123456789.eE", p->text[p->pos]) != NULL)
+          {
+            if (strchr (".eE", p->text[p->pos]) != NULL)
+              integer = FALSE;
+            p->pos++;
+          }
+        value->kind = integer ? VALUE_INTEGER : VALUE_DOUBLE;
+        /* Checked to fit in 64 bits, and followed by a delimiter. */
+        if (integer)
+          value->integer = g_ascii_strtoll (p->text + start, NULL, 10);
+      }
+      break;
+    }
+
+  if (out != NULL)
+    *out = g_steal_pointer (&value);
+  return TRUE;
+}
+
 /* Fields */
 
 typedef enum
@@ -616,14 +874,14 @@ typedef enum
 /* Copies the string member @field into *@out; a missing optional member
  * leaves *@out alone. */
 static gboolean
-read_string (JsonObject  *object,
+read_string (GHashTable  *object,
              const char  *field,
              FieldFlags   flags,
              gsize        max_length,
              char       **out,
              GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, field);
+  Value *node = g_hash_table_lookup (object, field);
   const char *value;
   gsize length;
 
@@ -638,14 +896,14 @@ read_string (JsonObject  *object,
       return TRUE;
     }
 
-  if (json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node->kind != VALUE_STRING)
     {
       g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_WRONG_TYPE,
                    "field \"%s\" must be a string", field);
       return FALSE;
     }
 
-  value = json_node_get_string (node);
+  value = node->string;
   length = strlen (value);
 
   if ((flags & FIELD_NON_EMPTY) && length == 0)
@@ -668,7 +926,7 @@ read_string (JsonObject  *object,
 }
 
 static gboolean
-read_id (JsonObject  *object,
+read_id (GHashTable  *object,
          char       **out,
          GError     **error)
 {
@@ -678,15 +936,14 @@ read_id (JsonObject  *object,
 
 /* A required integer member in [@min, @max]. */
 static gboolean
-read_integer (JsonObject  *object,
+read_integer (GHashTable  *object,
               const char  *field,
               gint64       min,
               gint64       max,
               gint64      *out,
               GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, field);
-  GType type;
+  Value *node = g_hash_table_lookup (object, field);
   gint64 value;
 
   if (node == NULL)
@@ -696,21 +953,20 @@ read_integer (JsonObject  *object,
       return FALSE;
     }
 
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_DOUBLE)
+  if (node->kind == VALUE_DOUBLE)
     {
       g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_INVALID_VALUE,
                    "field \"%s\" must be an integer, without fraction or exponent", field);
       return FALSE;
     }
-  if (type != G_TYPE_INT64)
+  if (node->kind != VALUE_INTEGER)
     {
       g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_WRONG_TYPE,
                    "field \"%s\" must be an integer", field);
       return FALSE;
     }
 
-  value = json_node_get_int (node);
+  value = node->integer;
   if (value < min)
     {
       g_set_error (error, SC_PROTOCOL_ERROR, SC_PROTOCOL_ERROR_INVALID_VALUE,
@@ -730,7 +986,7 @@ read_integer (JsonObject  *object,
 
 /* The "state" member, one of @names. */
 static gboolean
-read_state (JsonObject          *object,
+read_state (GHashTable          *object,
             const char * const  *names,
             gsize                n_names,
             guint               *out,
@@ -761,14 +1017,12 @@ read_state (JsonObject          *object,
 }
 
 static gboolean
-read_features (JsonObject  *object,
+read_features (GHashTable  *object,
                char      ***out,
                GError     **error)
 {
-  JsonNode *node = json_object_get_member (object, "features");
-  JsonArray *array;
+  Value *node = g_hash_table_lookup (object, "features");
   g_auto(GStrv) features = NULL;
-  guint n;
 
   if (node == NULL)
     {
@@ -776,22 +1030,19 @@ read_features (JsonObject  *object,
       return TRUE;
     }
 
-  if (!JSON_NODE_HOLDS_ARRAY (node))
+  if (node->kind != VALUE_ARRAY)
     return fail (error, SC_PROTOCOL_ERROR_WRONG_TYPE,
                  "field \"features\" must be an array of strings");
 
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-  features = g_new0 (char *, n + 1);
-
-  for (guint i = 0; i < n; i++)
+  features = g_new0 (char *, node->elements->len + 1);
+  for (guint i = 0; i < node->elements->len; i++)
     {
-      JsonNode *element = json_array_get_element (array, i);
+      Value *element = g_ptr_array_index (node->elements, i);
 
-      if (json_node_get_value_type (element) != G_TYPE_STRING)
+      if (element->kind != VALUE_STRING)
         return fail (error, SC_PROTOCOL_ERROR_WRONG_TYPE,
                      "field \"features\" must be an array of strings");
-      features[i] = g_strdup (json_node_get_string (element));
+      features[i] = g_strdup (element->string);
     }
 
   *out = g_steal_pointer (&features);
@@ -800,7 +1051,7 @@ read_features (JsonObject  *object,
 
 static gboolean
 read_hello (ScFrame     *frame,
-            JsonObject  *object,
+            GHashTable  *object,
             GError     **error)
 {
   gint64 version;
@@ -820,7 +1071,7 @@ read_hello (ScFrame     *frame,
 
 static gboolean
 read_fields (ScFrame     *frame,
-             JsonObject  *object,
+             GHashTable  *object,
              GError     **error)
 {
   guint state;
@@ -884,11 +1135,10 @@ sc_frame_parse (const char  *line,
                 gsize        length,
                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GHashTable) object = NULL;
   g_autoptr(ScFrame) frame = NULL;
   g_autofree char *type_name = NULL;
-  JsonNode *root;
-  JsonObject *object;
+  Parser parser = { line, length, 0 };
   int type;
 
   g_return_val_if_fail (line != NULL || length == 0, NULL);
@@ -907,21 +1157,17 @@ sc_frame_parse (const char  *line,
   if (!check_json_text (line, length, error))
     return NULL;
 
-  parser = json_parser_new_immutable ();
-  /* json-glib's messages quote the peer's strings back at it: keep ours short. */
-  if (!json_parser_load_from_data (parser, line, length, NULL))
+  if (peek (&parser) != '{')
     {
-      fail (error, SC_PROTOCOL_ERROR_MALFORMED, "invalid JSON syntax");
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
+      /* Any other value, checked all the same. */
+      if (!parse_value (&parser, NULL, error))
+        return NULL;
       fail (error, SC_PROTOCOL_ERROR_NOT_OBJECT, "line is not a JSON object");
       return NULL;
     }
-  object = json_node_get_object (root);
+  object = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) value_free);
+  if (!parse_object (&parser, object, error))
+    return NULL;
 
   if (!read_string (object, "type", FIELD_REQUIRED, G_MAXSIZE, &type_name, error))
     return NULL;
