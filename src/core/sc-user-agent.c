@@ -39,7 +39,6 @@ struct _ScUserAgent
   ScStore          *store;
   ScAgentContext   *context;
   ScMessenger      *messenger;
-  GSocketService   *service;
   Listener         *listener;
   GListStore       *sessions;
   GCancellable     *cancellable;
