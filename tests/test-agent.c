@@ -1259,6 +1259,75 @@ test_stray_pongs (Fixture       *f,
   raw_client_clear (&c);
 }
 
+/* Liveness: quiet sessions ping each other and stay open; a peer that
+ * stops answering is given up (peer-gone) in bounded time. */
+static void
+test_liveness_keeps_open (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(ScSession) session = NULL;
+  g_autoptr(GArray) bob_pongs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) alice_pongs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ScSession *answer;
+
+  sc_user_agent_set_liveness (f->alice->agent, 200, 300);
+  sc_user_agent_set_liveness (f->bob->agent, 200, 300);
+  sc_test_peer_pin (f->alice, f->bob);
+  sc_test_peer_pin (f->bob, f->alice);
+  session = sc_test_peer_dial (f->bob, f->alice, f->alice_address);
+  g_signal_connect (session, "pong", G_CALLBACK (on_pong), bob_pongs);
+  g_assert_true (sc_test_wait_state (session, SC_SESSION_STATE_OPEN, 10));
+  answer = incoming_session (f->alice);
+  g_signal_connect (answer, "pong", G_CALLBACK (on_pong), alice_pongs);
+
+  /* Ten idle periods without a word from the owners: pings, no close. */
+  sc_test_spin (2000);
+  g_assert_cmpint (sc_session_get_state (session), ==, SC_SESSION_STATE_OPEN);
+  g_assert_cmpint (sc_session_get_state (answer), ==, SC_SESSION_STATE_OPEN);
+  g_test_message ("pongs: Bob %u, Alice %u", bob_pongs->len, alice_pongs->len);
+  g_assert_cmpuint (bob_pongs->len + alice_pongs->len, >=, 2);
+  g_assert_cmpint (MAX (sc_session_get_round_trip_time (session),
+                        sc_session_get_round_trip_time (answer)), >, 0);
+}
+
+static void
+test_liveness_gives_up (Fixture       *f,
+                        gconstpointer  data)
+{
+  ScTestCertSpec spec = { .cn = "Ghost", .uid = "ghost@example.org" };
+  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
+  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
+  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
+  g_autofree char *cert_path = write_temp (f, "ghost.crt", cert_pem);
+  g_autofree char *key_path = write_temp (f, "ghost.key", key_pem);
+  g_autofree char *fp = sc_test_cert_fingerprint (leaf);
+  g_autoptr(GError) error = NULL;
+  RawClient c = {
+    .cert_path = cert_path, .key_path = key_path,
+    /* Says hello, then never answers anything. */
+    .send = "{\"type\":\"hello\",\"version\":1,\"user\":\"ghost@example.org\",\"name\":\"Ghost\"}\n",
+  };
+  ScSession *answer;
+  gint64 start;
+
+  sc_user_agent_set_liveness (f->alice->agent, 200, 300);
+  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
+  g_assert_no_error (error);
+
+  start = g_get_monotonic_time ();
+  run_raw_client (f, &c);
+  g_test_message ("the silent client was dropped after %.2f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (c.handshake, ==, 0);
+  g_assert_nonnull (strstr (c.received->str, "{\"type\":\"ping\",\"id\":\"p1\"}"));
+
+  answer = incoming_session (f->alice);
+  g_assert_true (sc_test_wait_state (answer, SC_SESSION_STATE_CLOSED, 10));
+  g_assert_cmpint (sc_session_get_close_reason (answer), ==, SC_CLOSE_PEER_GONE);
+  g_assert_nonnull (strstr (sc_session_get_close_message (answer), "No answer"));
+  raw_client_clear (&c);
+}
+
 static void
 test_hostile_clients (Fixture       *f,
                       gconstpointer  data)
@@ -1417,6 +1486,8 @@ main (int   argc,
   ADD ("/agent/request/block", test_request_block, NULL);
   ADD ("/agent/ping", test_ping, NULL);
   ADD ("/agent/ping/stray-pongs", test_stray_pongs, NULL);
+  ADD ("/agent/liveness/keeps-open", test_liveness_keeps_open, NULL);
+  ADD ("/agent/liveness/gives-up", test_liveness_gives_up, NULL);
   ADD ("/agent/request/survives-hangup", test_request_survives_hangup, NULL);
   ADD ("/agent/protocol/hello-mismatch", test_hello_mismatch, NULL);
   ADD ("/agent/protocol/bad-frames", test_bad_frames, NULL);

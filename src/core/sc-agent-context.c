@@ -64,6 +64,8 @@ struct _ScAgentContext
 
   guint                             handshake_timeout_ms;
   guint                             connect_timeout_ms;
+  guint                             liveness_idle_ms;
+  guint                             liveness_timeout_ms;
 
   /* Open sessions by peer user ID: whom to tell of a new outgoing message. */
   GMutex                            peers_lock;
@@ -257,6 +259,8 @@ sc_agent_context_new (ScIdentity  *identity,
   self->max_handshakes = 64;
   self->handshake_timeout_ms = 10000;
   self->connect_timeout_ms = 10000;
+  self->liveness_idle_ms = 30000;
+  self->liveness_timeout_ms = 15000;
   self->owner_context = g_main_context_ref_thread_default ();
   self->owner_source = owner_source_new (self);
   self->threads = sc_thread_pool_new (SC_SESSION_STACK_SIZE, SC_SESSION_MAX_IDLE);
@@ -380,6 +384,24 @@ sc_agent_context_set_connect_timeout (ScAgentContext *self,
                                       guint           timeout_ms)
 {
   g_atomic_int_set (&self->connect_timeout_ms, MAX (timeout_ms, 1));
+}
+
+void
+sc_agent_context_get_liveness (ScAgentContext *self,
+                               guint          *idle_ms,
+                               guint          *timeout_ms)
+{
+  *idle_ms = g_atomic_int_get (&self->liveness_idle_ms);
+  *timeout_ms = g_atomic_int_get (&self->liveness_timeout_ms);
+}
+
+void
+sc_agent_context_set_liveness (ScAgentContext *self,
+                               guint           idle_ms,
+                               guint           timeout_ms)
+{
+  g_atomic_int_set (&self->liveness_idle_ms, MAX (idle_ms, 1));
+  g_atomic_int_set (&self->liveness_timeout_ms, MAX (timeout_ms, 1));
 }
 
 void

@@ -49,6 +49,14 @@ void            sc_agent_context_set_handshake_timeout (ScAgentContext *context,
 guint           sc_agent_context_get_connect_timeout   (ScAgentContext *context);
 void            sc_agent_context_set_connect_timeout   (ScAgentContext *context,
                                                         guint           timeout_ms);
+/* Liveness: an open session that heard nothing for idle_ms pings its peer,
+ * and gives the peer up when it still hears nothing timeout_ms later. */
+void            sc_agent_context_get_liveness          (ScAgentContext *context,
+                                                        guint          *idle_ms,
+                                                        guint          *timeout_ms);
+void            sc_agent_context_set_liveness          (ScAgentContext *context,
+                                                        guint           idle_ms,
+                                                        guint           timeout_ms);
 
 /* Admission control.  A session counts from creation until its thread ends;
  * an incoming one also counts as "handshaking" until its hello arrived.

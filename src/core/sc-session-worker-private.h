@@ -43,6 +43,11 @@ typedef struct
   GQueue              requests;           /* ScFrame* taken from the owner */
   guint64             ping_serial;        /* the last ping's; its id is "p<serial>" */
   gint64              ping_sent[PINGS];   /* monotonic µs, by serial % PINGS; 0: answered */
+  /* Liveness, once the peer's hello came (see sc_user_agent_set_liveness()). */
+  gint64              last_heard;         /* monotonic µs of the last record read */
+  gboolean            liveness_pinged;    /* a ping went out since then */
+  guint               liveness_idle_ms;
+  guint               liveness_timeout_ms;
 
   /* Messages, once OPEN: the history is in the store. */
   char               *peer_key;           /* normalized user ID; set when registered */

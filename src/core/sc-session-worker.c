@@ -591,6 +591,52 @@ open_session (Worker *w)
                sc_peer_certificate_get_user_id (w->peer), error->message);
 }
 
+/* A ping of ours, timed from now; its pong reports the round trip. */
+static void
+queue_ping (Worker *w)
+{
+  g_autoptr(ScFrame) ping = sc_frame_new (SC_FRAME_PING);
+
+  w->ping_serial++;
+  ping->id = g_strdup_printf ("p%" G_GUINT64_FORMAT, w->ping_serial);
+  w->ping_sent[w->ping_serial % PINGS] = g_get_monotonic_time ();
+  sc_worker_queue_frame (w, ping);
+}
+
+/* Once the peer said hello: after liveness_idle_ms of silence a ping, and
+ * liveness_timeout_ms after that, with still nothing heard, the end (a
+ * peer whose computer vanished sends no FIN; TCP alone would notice only
+ * when we write, after minutes of retransmission).  Returns how long the
+ * loop may wait before it must look again, -1: no limit. */
+static int
+check_liveness (Worker *w)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 ping_at;
+  gint64 give_up_at;
+
+  if (!w->got_hello || w->close_reason != SC_CLOSE_NONE)
+    return -1;
+
+  ping_at = w->last_heard + (gint64) w->liveness_idle_ms * 1000;
+  give_up_at = ping_at + (gint64) w->liveness_timeout_ms * 1000;
+
+  if (now >= give_up_at)
+    {
+      sc_worker_close (w, SC_CLOSE_PEER_GONE, "No answer from the peer for %u s",
+                       (w->liveness_idle_ms + w->liveness_timeout_ms + 999) / 1000);
+      return -1;
+    }
+
+  if (!w->liveness_pinged && now >= ping_at)
+    {
+      queue_ping (w);
+      w->liveness_pinged = TRUE;
+    }
+
+  return (int) (((w->liveness_pinged ? give_up_at : ping_at) - now + 999) / 1000);
+}
+
 /* Frames the owner queued (typing, ping): only an open session sends them. */
 static void
 process_requests (Worker *w)
@@ -600,12 +646,8 @@ process_requests (Worker *w)
   while ((frame = g_queue_pop_head (&w->requests)) != NULL)
     {
       if (w->state == SC_SESSION_STATE_OPEN && frame->type == SC_FRAME_PING)
-        {
-          w->ping_serial++;
-          frame->id = g_strdup_printf ("p%" G_GUINT64_FORMAT, w->ping_serial);
-          w->ping_sent[w->ping_serial % PINGS] = g_get_monotonic_time ();
-        }
-      if (w->state == SC_SESSION_STATE_OPEN)
+        queue_ping (w);
+      else if (w->state == SC_SESSION_STATE_OPEN)
         sc_worker_queue_frame (w, frame);
       sc_frame_free (frame);
     }
@@ -694,6 +736,8 @@ handle_hello (Worker  *w,
 
   w->got_hello = TRUE;
   w->deadline = 0;
+  w->last_heard = g_get_monotonic_time ();
+  w->liveness_pinged = FALSE;
   if (w->counted_handshake)
     {
       sc_agent_context_end_handshake (w->context, w->session);
@@ -857,6 +901,9 @@ worker_read_frames (Worker *w)
           return FALSE;
         }
 
+      w->last_heard = g_get_monotonic_time ();
+      w->liveness_pinged = FALSE;
+
       if (!sc_frame_decoder_push (w->decoder, buffer, ret, &error))
         {
           sc_worker_protocol_error (w, sc_protocol_error_code (error), error->message);
@@ -993,6 +1040,7 @@ worker_loop (Worker *w)
     {
       gboolean pending_here;
       short events = POLLIN;
+      int wait_ms;
 
       if (!take_requests (w))
         break;
@@ -1007,6 +1055,7 @@ worker_loop (Worker *w)
       if (pending_here)
         check_request (w);
 
+      wait_ms = check_liveness (w);
       if (!sc_worker_flush (w) || w->close_reason != SC_CLOSE_NONE)
         break;
 
@@ -1015,7 +1064,9 @@ worker_loop (Worker *w)
 
       /* The hello just read may have made this a pending request. */
       pending_here = w->incoming && w->state == SC_SESSION_STATE_PENDING;
-      if (worker_wait (w, events, pending_here ? REQUEST_POLL_MS : -1) == WAIT_TIMEOUT)
+      if (pending_here && (wait_ms < 0 || wait_ms > REQUEST_POLL_MS))
+        wait_ms = REQUEST_POLL_MS;
+      if (worker_wait (w, events, wait_ms) == WAIT_TIMEOUT)
         {
           sc_worker_queue_error (w, "timeout", "hello did not arrive in time");
           if (w->incoming)
@@ -1132,6 +1183,7 @@ sc_session_worker_run (ScSession *session)
   g_queue_init (&w.requests);
   w.deadline = g_get_monotonic_time ()
                + (gint64) sc_agent_context_get_handshake_timeout (w.context) * 1000;
+  sc_agent_context_get_liveness (w.context, &w.liveness_idle_ms, &w.liveness_timeout_ms);
 
   if (w.incoming)
     {

@@ -81,7 +81,9 @@ void                    sc_session_set_typing           (ScSession     *self,
 /* Measures the round trip to the peer: an open session sends a ping and
  * times the peer's pong on its own thread, from writing the one to reading
  * the other; "pong" then reports it (and round-trip-time changes).  A
- * session that is not open, or closes first, reports nothing. */
+ * session that is not open, or closes first, reports nothing.  The pings a
+ * quiet session sends by itself (sc_user_agent_set_liveness()) are reported
+ * the same way. */
 void                    sc_session_ping                 (ScSession     *self);
 /* Says bye and closes; "closed" follows with SC_CLOSE_LOCAL. */
 void                    sc_session_close                (ScSession     *self);

@@ -138,6 +138,15 @@ sc_user_agent_set_timeouts (ScUserAgent *self,
   sc_agent_context_set_connect_timeout (self->context, connect_timeout_ms);
 }
 
+void
+sc_user_agent_set_liveness (ScUserAgent *self,
+                            guint        idle_ms,
+                            guint        timeout_ms)
+{
+  g_return_if_fail (SC_IS_USER_AGENT (self));
+  sc_agent_context_set_liveness (self->context, idle_ms, timeout_ms);
+}
+
 /* Sessions */
 
 static void

@@ -44,6 +44,12 @@ void         sc_user_agent_set_limits           (ScUserAgent         *self,
 void         sc_user_agent_set_timeouts         (ScUserAgent         *self,
                                                  guint                handshake_timeout_ms,
                                                  guint                connect_timeout_ms);
+/* An open session that heard nothing from its peer for idle_ms (default
+ * 30 s) sends a ping; hearing nothing timeout_ms (default 15 s) later, it
+ * closes as SC_CLOSE_PEER_GONE.  Sessions started later use the new values. */
+void         sc_user_agent_set_liveness         (ScUserAgent         *self,
+                                                 guint                idle_ms,
+                                                 guint                timeout_ms);
 
 /* Binds and listens; a busy port or bad address is a clear error. */
 gboolean     sc_user_agent_listen               (ScUserAgent         *self,
