@@ -1003,26 +1003,59 @@ test_reject_reasons (Fixture       *f,
   }
 }
 
+/* A peer for a raw client: its certificate and key in files, and pinned
+ * on Alice's allow list. */
+typedef struct
+{
+  char *cert_path;
+  char *key_path;
+} RawIdentity;
+
+static void
+raw_identity_free (RawIdentity *identity)
+{
+  g_free (identity->cert_path);
+  g_free (identity->key_path);
+  g_free (identity);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RawIdentity, raw_identity_free)
+
+static RawIdentity *
+raw_identity_new (Fixture    *f,
+                  const char *name,
+                  const char *user_id)
+{
+  ScTestCertSpec spec = { .cn = name, .uid = user_id };
+  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
+  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
+  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
+  g_autofree char *cert_name = g_strconcat (user_id, ".crt", NULL);
+  g_autofree char *key_name = g_strconcat (user_id, ".key", NULL);
+  g_autofree char *fingerprint = sc_test_cert_fingerprint (leaf);
+  g_autoptr(GError) error = NULL;
+  RawIdentity *identity = g_new0 (RawIdentity, 1);
+
+  identity->cert_path = write_temp (f, cert_name, cert_pem);
+  identity->key_path = write_temp (f, key_name, key_pem);
+  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fingerprint, NULL,
+                      &error);
+  g_assert_no_error (error);
+
+  return identity;
+}
+
 static void
 test_hello_mismatch (Fixture       *f,
                      gconstpointer  data)
 {
-  ScTestCertSpec spec = { .cn = "Mallory", .uid = "mallory@example.org" };
-  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
-  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
-  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
-  g_autofree char *cert_path = write_temp (f, "m.crt", cert_pem);
-  g_autofree char *key_path = write_temp (f, "m.key", key_pem);
-  g_autofree char *fp = sc_test_cert_fingerprint (leaf);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(RawIdentity) peer = raw_identity_new (f, "Mallory", "mallory@example.org");
   RawClient c = {
-    .cert_path = cert_path, .key_path = key_path,
+    .cert_path = peer->cert_path, .key_path = peer->key_path,
     .send = "{\"type\":\"hello\",\"version\":1,\"user\":\"alice@example.org\",\"name\":\"Mallory\"}\n"
             "{\"type\":\"message\",\"id\":\"m1\",\"time\":1,\"body\":\"spoofed\"}\n",
   };
 
-  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
-  g_assert_no_error (error);
 
   run_raw_client (f, &c);
   g_assert_cmpint (c.handshake, ==, 0);
@@ -1035,14 +1068,7 @@ static void
 test_bad_frames (Fixture       *f,
                  gconstpointer  data)
 {
-  ScTestCertSpec spec = { .cn = "Fuzzer", .uid = "fuzz@example.org" };
-  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
-  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
-  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
-  g_autofree char *cert_path = write_temp (f, "f.crt", cert_pem);
-  g_autofree char *key_path = write_temp (f, "f.key", key_pem);
-  g_autofree char *fp = sc_test_cert_fingerprint (leaf);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(RawIdentity) peer = raw_identity_new (f, "Fuzzer", "fuzz@example.org");
   g_autofree char *deep = g_strnfill (5000, '[');
   g_autofree char *huge = g_strnfill (70000, 'x');
   const char *hello = "{\"type\":\"hello\",\"version\":1,\"user\":\"fuzz@example.org\",\"name\":\"Fuzzer\"}\n";
@@ -1059,15 +1085,13 @@ test_bad_frames (Fixture       *f,
     { huge, "line-too-long" },
   };
 
-  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
-  g_assert_no_error (error);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *send = g_strconcat (hello, cases[i].after_hello,
                                            cases[i].after_hello == deep ? "\n" : "", NULL);
       g_autofree char *code = g_strdup_printf ("\"code\":\"%s\"", cases[i].code);
-      RawClient c = { .cert_path = cert_path, .key_path = key_path, .send = send };
+      RawClient c = { .cert_path = peer->cert_path, .key_path = peer->key_path, .send = send };
 
       run_raw_client (f, &c);
       g_assert_cmpint (c.handshake, ==, 0);
@@ -1089,13 +1113,7 @@ test_flood_and_unknown_receipts (Fixture       *f,
   const guint n = 3000;
   const guint n_again = 200;
   const guint n_receipts = 1000;
-  ScTestCertSpec spec = { .cn = "Flooder", .uid = "flood@example.org" };
-  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
-  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
-  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
-  g_autofree char *cert_path = write_temp (f, "flood.crt", cert_pem);
-  g_autofree char *key_path = write_temp (f, "flood.key", key_pem);
-  g_autofree char *fp = sc_test_cert_fingerprint (leaf);
+  g_autoptr(RawIdentity) peer = raw_identity_new (f, "Flooder", "flood@example.org");
   g_autoptr(GString) send = g_string_new ("{\"type\":\"hello\",\"version\":1,"
                                           "\"user\":\"flood@example.org\",\"name\":\"Flooder\","
                                           "\"features\":[\"receipts\"]}\n");
@@ -1103,11 +1121,9 @@ test_flood_and_unknown_receipts (Fixture       *f,
   g_autoptr(GArray) seqs = NULL;
   g_autoptr(ScSession) session = NULL;
   g_autofree char *id = NULL;
-  RawClient c = { .cert_path = cert_path, .key_path = key_path };
+  RawClient c = { .cert_path = peer->cert_path, .key_path = peer->key_path };
   guint receipts = 0;
 
-  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
-  g_assert_no_error (error);
 
   for (guint i = 0; i < n + n_again; i++)
     {
@@ -1226,16 +1242,9 @@ static void
 test_stray_pongs (Fixture       *f,
                   gconstpointer  data)
 {
-  ScTestCertSpec spec = { .cn = "Ponger", .uid = "pong@example.org" };
-  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
-  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
-  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
-  g_autofree char *cert_path = write_temp (f, "pong.crt", cert_pem);
-  g_autofree char *key_path = write_temp (f, "pong.key", key_pem);
-  g_autofree char *fp = sc_test_cert_fingerprint (leaf);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(RawIdentity) peer = raw_identity_new (f, "Ponger", "pong@example.org");
   RawClient c = {
-    .cert_path = cert_path, .key_path = key_path,
+    .cert_path = peer->cert_path, .key_path = peer->key_path,
     .send = "{\"type\":\"hello\",\"version\":1,\"user\":\"pong@example.org\",\"name\":\"Ponger\"}\n"
             "{\"type\":\"pong\",\"id\":\"p1\"}\n"
             "{\"type\":\"pong\",\"id\":\"p0\"}\n"
@@ -1247,8 +1256,6 @@ test_stray_pongs (Fixture       *f,
             "{\"type\":\"bye\"}\n",
   };
 
-  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
-  g_assert_no_error (error);
 
   run_raw_client (f, &c);
   g_assert_cmpint (c.handshake, ==, 0);
@@ -1294,16 +1301,9 @@ static void
 test_liveness_gives_up (Fixture       *f,
                         gconstpointer  data)
 {
-  ScTestCertSpec spec = { .cn = "Ghost", .uid = "ghost@example.org" };
-  g_autoptr(ScTestCert) leaf = sc_test_cert_new (&spec, NULL);
-  g_autofree char *cert_pem = sc_test_cert_pem (leaf);
-  g_autofree char *key_pem = sc_test_cert_key_pem (leaf);
-  g_autofree char *cert_path = write_temp (f, "ghost.crt", cert_pem);
-  g_autofree char *key_path = write_temp (f, "ghost.key", key_pem);
-  g_autofree char *fp = sc_test_cert_fingerprint (leaf);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(RawIdentity) peer = raw_identity_new (f, "Ghost", "ghost@example.org");
   RawClient c = {
-    .cert_path = cert_path, .key_path = key_path,
+    .cert_path = peer->cert_path, .key_path = peer->key_path,
     /* Says hello, then never answers anything. */
     .send = "{\"type\":\"hello\",\"version\":1,\"user\":\"ghost@example.org\",\"name\":\"Ghost\"}\n",
   };
@@ -1311,8 +1311,6 @@ test_liveness_gives_up (Fixture       *f,
   gint64 start;
 
   sc_user_agent_set_liveness (f->alice->agent, 200, 300);
-  sc_store_add_entry (f->alice->store, SC_LIST_ALLOW, SC_ENTRY_FINGERPRINT, fp, NULL, &error);
-  g_assert_no_error (error);
 
   start = g_get_monotonic_time ();
   run_raw_client (f, &c);
