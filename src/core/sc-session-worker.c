@@ -634,7 +634,7 @@ check_liveness (Worker *w)
       w->liveness_pinged = TRUE;
     }
 
-  return (int) (((w->liveness_pinged ? give_up_at : ping_at) - now + 999) / 1000);
+  return (int) MIN (((w->liveness_pinged ? give_up_at : ping_at) - now + 999) / 1000, G_MAXINT);
 }
 
 /* Frames the owner queued (typing, ping): only an open session sends them. */
