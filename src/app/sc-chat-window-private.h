@@ -11,6 +11,19 @@
 
 G_BEGIN_DECLS
 
+/* What the window knows of the peer's contact: its name, its first address
+ * (Reconnect uses it for incoming windows) and the certificate last seen in
+ * a session, judged by today's trust settings (shown while no session has
+ * one).  Read in a store job. */
+typedef struct
+{
+  char              *name;
+  char              *address;
+  ScPeerCertificate *certificate;
+  ScTrustDecision   *decision;
+  gint64             seen;        /* UNIX seconds; 0: never */
+} ChatContact;
+
 struct _ScChatWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -25,16 +38,8 @@ struct _ScChatWindow
   char                 *dial_user_id;
   char                 *dial_address;
   char                 *dial_error;       /* sc_account_dial() refused the dial */
-  /* The peer's contact, once looked up: its name, its first address
-   * (Reconnect uses it for incoming windows) and the certificate last seen
-   * in a session, judged by today's trust settings (shown while no session
-   * has one). */
-  char                 *known_name;
-  char                 *known_address;
-  ScPeerCertificate    *known_certificate;
-  ScTrustDecision      *known_decision;
-  gint64                known_seen;       /* UNIX seconds; 0: never */
-  char                 *looked_up_user;   /* whose contact these are from */
+  ChatContact          *contact;          /* the peer's, once looked up; NULL: none */
+  char                 *looked_up_user;   /* whose contact that is */
 
   gboolean              chatting;         /* a session of this window has opened, or it
                                            * opened on the history (the chat page shows) */

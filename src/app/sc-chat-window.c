@@ -54,11 +54,18 @@ sc_chat_window_peer_name (ScChatWindow *self)
   if (certificate != NULL && sc_peer_certificate_get_name (certificate) != NULL)
     return sc_peer_certificate_get_name (certificate);
 
-  if (self->known_name != NULL && *self->known_name != '\0')
-    return self->known_name;
+  if (self->contact != NULL && self->contact->name != NULL && *self->contact->name != '\0')
+    return self->contact->name;
 
   user_id = sc_chat_window_peer_user_id (self);
   return user_id != NULL ? user_id : _("Unknown Peer");
+}
+
+/* The first address of the peer's contact, if any. */
+static const char *
+known_address (ScChatWindow *self)
+{
+  return self->contact != NULL ? self->contact->address : NULL;
 }
 
 static char *
@@ -104,7 +111,7 @@ sc_chat_window_reconnect_address (ScChatWindow *self)
   guint16 port;
 
   if (self->session == NULL)
-    return g_strdup (self->dial_address != NULL ? self->dial_address : self->known_address);
+    return g_strdup (self->dial_address != NULL ? self->dial_address : known_address (self));
 
   if (!self->chatting)
     return g_strdup (self->dial_address);
@@ -112,8 +119,8 @@ sc_chat_window_reconnect_address (ScChatWindow *self)
   if (!sc_session_is_incoming (self->session))
     return g_strdup (remote != NULL ? remote : self->dial_address);
 
-  if (self->known_address != NULL)
-    return g_strdup (self->known_address);
+  if (known_address (self) != NULL)
+    return g_strdup (known_address (self));
 
   /* They called from a port of their own; they listen on the default one. */
   if (remote == NULL || !sc_address_parse (remote, SC_PROTOCOL_DEFAULT_PORT, &host, &port, NULL))
@@ -132,7 +139,7 @@ reconnect_tooltip (ScChatWindow *self,
   if (self->session == NULL || !self->chatting || !sc_session_is_incoming (self->session))
     return g_strdup_printf (_("Calls %s at %s"), sc_chat_window_peer_user_id (self), address);
 
-  if (self->known_address != NULL)
+  if (known_address (self) != NULL)
     return g_strdup_printf (_("Calls %s at %s, the address in your contacts"),
                             sc_chat_window_peer_user_id (self), address);
 
@@ -149,7 +156,7 @@ sc_chat_window_can_reconnect (ScChatWindow *self)
   /* Only the history is shown: call them where we know them. */
   if (self->session == NULL)
     return self->dial_error == NULL && sc_chat_window_peer_user_id (self) != NULL
-           && (self->dial_address != NULL || self->known_address != NULL);
+           && (self->dial_address != NULL || known_address (self) != NULL);
   if (sc_session_get_state (self->session) != SC_SESSION_STATE_CLOSED)
     return FALSE;
   if (sc_chat_window_peer_user_id (self) == NULL)
@@ -528,14 +535,14 @@ show_certificate (ScChatWindow *self)
       decision = sc_session_get_decision (self->session);
     }
 
-  if (certificate == NULL && self->known_certificate != NULL
+  if (certificate == NULL && self->contact != NULL && self->contact->certificate != NULL
       && (self->session == NULL || sc_session_get_state (self->session) == SC_SESSION_STATE_CLOSED))
     {
-      certificate = self->known_certificate;
-      decision = self->known_decision;
-      if (self->known_seen > 0)
+      certificate = self->contact->certificate;
+      decision = self->contact->decision;
+      if (self->contact->seen > 0)
         {
-          g_autofree char *when = sc_time_format_relative (self->known_seen,
+          g_autofree char *when = sc_time_format_relative (self->contact->seen,
                                                            g_get_real_time () / G_USEC_PER_SEC);
 
           /* Translators: %s says when, e.g. "Yesterday at 14:05" */
@@ -622,28 +629,19 @@ sc_chat_window_update (ScChatWindow *self)
   update_typing_label (self);
 }
 
-/* The peer's contact, for Reconnect */
-
-typedef struct
-{
-  char              *name;
-  char              *address;
-  ScPeerCertificate *certificate;
-  ScTrustDecision   *decision;
-  gint64             seen;
-} ContactInfo;
+/* The peer's contact: its name, where Reconnect calls, its kept certificate */
 
 static void
-contact_info_free (ContactInfo *info)
+chat_contact_free (ChatContact *contact)
 {
-  g_free (info->name);
-  g_free (info->address);
-  g_clear_object (&info->certificate);
-  g_clear_pointer (&info->decision, sc_trust_decision_free);
-  g_free (info);
+  g_free (contact->name);
+  g_free (contact->address);
+  g_clear_object (&contact->certificate);
+  g_clear_pointer (&contact->decision, sc_trust_decision_free);
+  g_free (contact);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ContactInfo, contact_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ChatContact, chat_contact_free)
 
 static gpointer
 find_contact_job (ScStore       *store,
@@ -652,7 +650,7 @@ find_contact_job (ScStore       *store,
                   GError       **error)
 {
   g_autoptr(ScContact) contact = sc_store_find_contact (store, data, error);
-  g_autoptr(ContactInfo) info = NULL;
+  g_autoptr(ChatContact) info = NULL;
   g_autoptr(ScTrustSettings) settings = NULL;
   g_autoptr(ScTrustPolicy) policy = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -661,7 +659,7 @@ find_contact_job (ScStore       *store,
   if (contact == NULL)
     return NULL;
 
-  info = g_new0 (ContactInfo, 1);
+  info = g_new0 (ChatContact, 1);
   info->name = g_strdup (sc_contact_get_name (contact));
   info->address = g_strdup (sc_contact_get_addresses (contact)[0]);
   info->seen = sc_contact_get_last_seen (contact);
@@ -689,26 +687,15 @@ on_contact_found (GObject      *source,
 {
   g_autoptr(ScChatWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(ContactInfo) info = sc_store_run_finish (SC_STORE (source), result, &error);
+  g_autoptr(ChatContact) contact = sc_store_run_finish (SC_STORE (source), result, &error);
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
   if (error != NULL)
     g_debug ("Cannot look up the contact of %s: %s", self->looked_up_user, error->message);
 
-  g_clear_pointer (&self->known_name, g_free);
-  g_clear_pointer (&self->known_address, g_free);
-  g_clear_object (&self->known_certificate);
-  g_clear_pointer (&self->known_decision, sc_trust_decision_free);
-  self->known_seen = 0;
-  if (info != NULL)
-    {
-      self->known_name = g_steal_pointer (&info->name);
-      self->known_address = g_steal_pointer (&info->address);
-      self->known_certificate = g_steal_pointer (&info->certificate);
-      self->known_decision = g_steal_pointer (&info->decision);
-      self->known_seen = info->seen;
-    }
+  g_clear_pointer (&self->contact, chat_contact_free);
+  self->contact = g_steal_pointer (&contact);
   sc_chat_window_update (self);
 }
 
@@ -724,7 +711,7 @@ look_up_contact (ScChatWindow *self)
   g_free (self->looked_up_user);
   self->looked_up_user = g_strdup (user_id);
   sc_store_run_async (store, find_contact_job, g_strdup (user_id), g_free,
-                      (GDestroyNotify) contact_info_free, self->cancellable, on_contact_found,
+                      (GDestroyNotify) chat_contact_free, self->cancellable, on_contact_found,
                       g_object_ref (self));
 }
 
@@ -1112,10 +1099,7 @@ sc_chat_window_finalize (GObject *object)
   g_free (self->dial_user_id);
   g_free (self->dial_address);
   g_free (self->dial_error);
-  g_free (self->known_name);
-  g_free (self->known_address);
-  g_clear_object (&self->known_certificate);
-  g_clear_pointer (&self->known_decision, sc_trust_decision_free);
+  g_clear_pointer (&self->contact, chat_contact_free);
   g_free (self->looked_up_user);
 
   G_OBJECT_CLASS (sc_chat_window_parent_class)->finalize (object);

@@ -736,8 +736,6 @@ handle_hello (Worker  *w,
 
   w->got_hello = TRUE;
   w->deadline = 0;
-  w->last_heard = g_get_monotonic_time ();
-  w->liveness_pinged = FALSE;
   if (w->counted_handshake)
     {
       sc_agent_context_end_handshake (w->context, w->session);
